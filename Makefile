@@ -1,0 +1,69 @@
+# One entry point for people and CI. Every target sets up what it needs itself:
+# a virtualenv (.venv), the package in editable mode (re-installed only when
+# pyproject.toml changes), and, where a target needs them, Java and npm tools.
+
+PYTHON  ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+GRAPH   := build/npt-kg.ttl
+OWLAPI  := /usr/share/java/owlapi-distribution.jar
+YASGUI  := server/static/vendor/yasgui/yasgui.min.js
+
+.PHONY: serve test build bench loadtest docs dist clean owlapi assets lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Java: Debian's OWL API (the library Protégé opens files with), for the DL profile check.
+owlapi: $(OWLAPI)
+$(OWLAPI):
+	@command -v apt-get >/dev/null || { echo "need Debian's apt to install libowlapi-java" >&2; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libowlapi-java default-jdk-headless >/dev/null
+
+# npm: YASGUI for the query page, served locally. Optional: the page falls back to a plain form.
+assets: $(YASGUI)
+$(YASGUI):
+	@if command -v npm >/dev/null; then $(BIN)/python -m server.assets install; \
+	else echo "npm not found: the query page will use the plain HTML form"; fi
+
+$(GRAPH): $(STAMP) $(wildcard seeds/*.txt) $(wildcard ontology/*.ttl)
+	$(BIN)/npt-kg build -o $(GRAPH)
+
+build: $(GRAPH)
+
+serve: $(STAMP)
+	-@$(MAKE) --no-print-directory assets
+	$(BIN)/npt-kg serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) $(OWLAPI)
+	-@$(MAKE) --no-print-directory assets
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+loadtest: $(STAMP)
+	$(BIN)/python -m bench.loadtest
+
+docs: $(STAMP)
+	$(BIN)/python -m kg.docs
+
+dist: $(STAMP) $(GRAPH)
+	$(BIN)/python -m kg.dist
+
+clean:
+	rm -rf build dist docs/ontology .pytest_cache .ruff_cache node_modules server/static/vendor
+	find . -name __pycache__ -prune -exec rm -rf {} +
