@@ -60,6 +60,7 @@ class Section:
     heading: str  # heading text without its number, e.g. "导言", "建议"
     number: str | None  # "一", "二", ... when printed
     line: int
+    footnote_marks: list[str] = field(default_factory=list)  # marks printed in the heading
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Header:
     end_date: dt.date | None = None
     city: str | None = None  # as printed, e.g. "维也纳"
     title: str | None = None  # @zh, rejoined across lines
+    title_footnote: str | None = None  # "*" when the title ends in a mark
     submitter_line: str | None = None  # rejoined, without its footnote mark
     submitter_footnote: str | None = None  # "*" when the submitter line ends in a mark
     lines: dict[str, int] = field(default_factory=dict)  # field name -> source line

@@ -1,0 +1,649 @@
+"""ParsedPaper → plain facts: who submitted it where, what it names, cites, proposes and warns of.
+
+The parser knows the layout; this module knows the world (through `kg.gazetteer`) and the
+vocabulary of measures and risks (through `kg.lexicon`). It produces plain dataclasses with
+IRIs as strings, so `kg.emit` can turn them into triples without knowing any Chinese.
+
+Nothing here is specific to one paper: lists are recognised by the wording of their lead
+sentence or the heading of their section (cues in `kg/data/cues.json`), and every fact keeps
+the text unit it was read from and the words it was read from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg import vocab
+from kg.gazetteer import Entity, Gazetteer, Match, load_json
+from kg.lexicon import Lexicon, Scheme
+from kg.model import Item, Paragraph, ParsedPaper, ParseWarning
+
+ID = vocab.ID_NS
+CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+         (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+# Structural patterns of UN documents (not concept triggers).
+SYMBOL_RE = re.compile(r"(?<![\w/.\-])([A-Z][A-Z0-9]{0,9}(?:\.\d+)?(?:/[A-Za-z0-9][A-Za-z0-9.\-]*)+)")
+SYMBOL_SUFFIX_RE = re.compile(
+    r"\s*[(（]\s*(Vol\.?\s*[IVX]+|Part\s+[IVX]+|第([一二三四五六七八九十]+)卷|第([一二三四五六七八九十]+)部分"
+    r"|第[一二三四五六七八九十]+[和、至][^)）]{0,12}部分)\s*[)）]")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s，。；、“”\"'<>（）()]+[^\s，。；、“”\"'<>（）().,;:]")
+DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+ARTICLE_RE = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*条(?![约款件例])")
+BARE_TREATY_RE = re.compile(r"《条约》")
+SENTENCE_RE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+VOL_RE = re.compile(r"Vol\.?\s*")
+NPT_SYMBOL_RE = re.compile(r"NPT/CONF\.(\d{4})(?:/PC\.([IVX]+))?")
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for v, s in ROMAN:
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def cn_number(s: str) -> int | None:
+    """Chinese numerals up to 99 ("六" → 6, "十四" → 14) or Arabic digits."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    if not s or any(c not in CN_DIGITS and c != "十" for c in s):
+        return None
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+    return CN_DIGITS[s] if len(s) == 1 else None
+
+
+def roman_value(s: str) -> int | None:
+    total, prev = 0, 0
+    for ch in reversed(s):
+        v = ROMAN_VALUE.get(ch)
+        if v is None:
+            return None
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total or None
+
+
+# --- facts ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StatementFact:
+    """A dated statement a text unit cites (`2022 年 1 月核武器国家联合声明`)."""
+
+    iri: str
+    date: dt.date
+    day_known: bool
+    issuer: Entity
+    label_en: str
+    label_zh: str
+    quote: str
+    unit: str
+
+
+@dataclass
+class UnitFacts:
+    """One text unit (section, paragraph, item, footnote) and what it names and cites."""
+
+    iri: str
+    kind: str  # section | paragraph | item | footnote
+    text: str
+    label_en: str
+    label_zh: str
+    order: int | None = None
+    number: int | None = None
+    label: str | None = None
+    path: str | None = None
+    heading: str | None = None
+    mark: str | None = None
+    section: str | None = None
+    parent: str | None = None
+    children: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+    mentions: list[Entity] = field(default_factory=list)
+    articles: list[tuple[Entity, str]] = field(default_factory=list)  # (treaty, roman numeral)
+    cites: list[tuple[str, str]] = field(default_factory=list)  # (symbol, quote)
+    urls: list[str] = field(default_factory=list)
+    statements: list[StatementFact] = field(default_factory=list)
+
+
+@dataclass
+class MeasureFact:
+    iri: str
+    unit: str
+    path: str
+    quote: str
+    types: list[str]
+    fallback: bool
+    addressees: list[Entity]
+    treaties: list[Entity]
+    articles: list[tuple[Entity, str]]
+    mitigates: list[str]
+
+
+@dataclass
+class RiskFact:
+    iri: str
+    unit: str
+    path: str
+    quote: str
+    types: list[str]
+    fallback: bool
+    risky_action: bool
+
+
+@dataclass
+class MeetingFact:
+    """The meeting a paper was submitted to, as the paper prints it (cycle inferred when not printed)."""
+
+    iri: str
+    cycle: int
+    session: int | None
+    city_zh: str | None
+    city_en: str | None
+    start: dt.date | None
+    end: dt.date | None
+    cycle_inferred: bool
+    revcon_iri: str
+    ordinal_en: str | None = None
+    ordinal_zh: str | None = None
+
+
+@dataclass
+class HeaderFacts:
+    """What the cover block says: enough to learn coalitions before any body text is read."""
+
+    submitters: list[Entity]
+    coalition: Entity | None
+    members: list[Entity]
+    coalition_name: str | None  # a group name the gazetteer does not know yet
+    quote: str | None
+
+
+@dataclass
+class PaperFacts:
+    doc: str
+    file: str
+    sha256: str
+    symbol: str | None
+    title: str | None
+    issue_date: dt.date | None
+    language: str
+    original_language: str | None
+    meeting: MeetingFact | None
+    header: HeaderFacts
+    doc_footnotes: list[str]
+    sections: list[UnitFacts]
+    paragraphs: list[UnitFacts]
+    items: list[UnitFacts]
+    footnotes: list[UnitFacts]
+    measures: list[MeasureFact]
+    risks: list[RiskFact]
+    warnings: list[ParseWarning]
+
+    @property
+    def units(self) -> list[UnitFacts]:
+        return self.sections + self.paragraphs + self.items + self.footnotes
+
+
+# --- cues ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cues:
+    """Genre cues compiled once (from kg/data/cues.json)."""
+
+    list_leads: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]
+    headings: list[tuple[str, re.Pattern[str]]]
+    recommendation_heading: re.Pattern[str]
+    recommendation_paragraph: re.Pattern[str]
+    risk_signal: re.Pattern[str]
+    call_verbs: re.Pattern[str]
+    statement_words: re.Pattern[str]
+    resolution: re.Pattern[str]
+    resolution_bodies: dict[str, str]
+    coalition_name: re.Pattern[str]
+    submitter_tail: re.Pattern[str]
+    on_behalf_of: str
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> Cues:
+        d = load_json("cues.json")
+        bodies = d["resolution_bodies"]
+        body_alt = "|".join(sorted(map(re.escape, bodies), key=len, reverse=True))
+        return cls(
+            list_leads=[(c["kind"], re.compile(c["pattern"]), re.compile(c["requires"]) if c.get("requires") else None)
+                        for c in d["list_leads"]],
+            headings=[(c["kind"], re.compile(c["pattern"])) for c in d["headings"]],
+            recommendation_heading=re.compile(d["recommendation_heading"]),
+            recommendation_paragraph=re.compile(d["recommendation_paragraph"]),
+            risk_signal=re.compile(d["risk_signal"]),
+            call_verbs=re.compile(f"(?:{d['call_verbs']})\\s*$"),
+            statement_words=re.compile(d["statement_words"]),
+            resolution=re.compile(
+                rf"({body_alt})\s*第\s*(\d+)\s*(?:/\s*(\d+)|[(（]\s*(\d{{4}})\s*[)）])\s*号\s*决议"),
+            resolution_bodies=bodies,
+            coalition_name=re.compile(rf"([\u4e00-\u9fff·\d\s]{{2,40}}?(?:{d['coalition_suffixes']}))"),
+            submitter_tail=re.compile(f"(?:{d['submitter_tail']})\\s*$"),
+            on_behalf_of=d["on_behalf_of"],
+        )
+
+    def classify_lead(self, lead: str, context: str) -> str | None:
+        """measure | risk | risky for a list lead by its wording, the cue nearest its end winning."""
+        best: tuple[int, int, str] | None = None
+        for rank, (kind, pattern, requires) in enumerate(self.list_leads):
+            for m in pattern.finditer(lead):
+                if requires is not None and not requires.search(context):
+                    continue
+                key = (m.end(), -rank, kind)
+                if best is None or key > best:
+                    best = key
+        return best[2] if best else None
+
+    def classify_heading(self, heading: str | None) -> str | None:
+        if not heading:
+            return None
+        for kind, pattern in self.headings:
+            if pattern.search(heading):
+                return kind
+        return None
+
+
+# --- the extractor -------------------------------------------------------------------------
+
+
+def _dedup(entities: Iterable[Entity]) -> list[Entity]:
+    seen: dict[tuple[str, str], Entity] = {}
+    for e in entities:
+        seen.setdefault((e.kind, e.key), e)
+    return list(seen.values())
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Blank out spans (symbols, URLs) with a character no name contains, keeping offsets."""
+    chars = list(text)
+    for a, b in spans:
+        for k in range(a, b):
+            chars[k] = "\u25a1"
+    return "".join(chars)
+
+
+class Extractor:
+    """Turns parsed papers into facts; holds the gazetteer (with learned coalitions) and the lexicon."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, cues: Cues | None = None) -> None:
+        self.g = gazetteer
+        self.lex = lexicon
+        self.cues = cues or Cues.load()
+        self.default_treaty = gazetteer.default_treaty()
+
+    # -- header --
+
+    def read_header(self, paper: ParsedPaper, learn: bool = True) -> HeaderFacts:
+        """Submitters, coalition and members from the submitter line; learns unknown group names."""
+        line = (paper.header.submitter_line or "").strip()
+        if not line:
+            return HeaderFacts([], None, [], None, None)
+        body = self.cues.submitter_tail.sub("", line).strip()
+        speaker, sep, behalf = body.partition(self.cues.on_behalf_of)
+        if not sep:
+            speaker, behalf = "", body
+        # the member list in brackets, if any
+        members_text, outside = "", behalf
+        m = re.search(r"[(（]([^()（）]*)[)）]", behalf)
+        if m:
+            members_text = m.group(1)
+            outside = behalf[: m.start()] + behalf[m.end():]
+        coalition: Entity | None = None
+        new_name: str | None = None
+        for mt in self.g.find(outside):
+            if mt.entity is not None and mt.entity.kind == "coalition":
+                coalition = mt.entity
+                break
+        if coalition is None:
+            named = self.cues.coalition_name.search(behalf[: m.start()] if m else behalf)
+            if named:
+                name = re.sub(r"\s+", "", named.group(1))
+                if not [x for x in self.g.find(name) if x.start == 0 and x.end == len(name)]:
+                    new_name = name
+                    if learn:
+                        coalition = self.g.add_coalition(name)
+        members = _dedup(x.entity for x in self.g.find(members_text) if x.entity.kind == "state")
+        speakers = _dedup(x.entity for x in self.g.find(speaker) if x.entity.kind == "state")
+        others = _dedup(x.entity for x in self.g.find(outside) if x.entity.kind == "state")
+        if speakers:
+            submitters = speakers if coalition is not None else _dedup(speakers + others + members)
+        elif others:
+            submitters = others
+        else:
+            submitters = members
+        return HeaderFacts(submitters, coalition, members if coalition is not None else [], new_name, line)
+
+    # -- meeting --
+
+    def read_meeting(self, paper: ParsedPaper, warnings: list[ParseWarning]) -> MeetingFact | None:
+        h = paper.header
+        meetings = self.g.meetings
+        assert meetings is not None
+        cycle, session, printed = h.conference_year, h.session, h.conference_year is not None
+        prepcom = h.prepcom or session is not None
+        sym = NPT_SYMBOL_RE.search(h.symbol or "")
+        if sym:
+            cycle, printed = cycle or int(sym.group(1)), True
+            if sym.group(2):
+                prepcom = True
+                session = session or roman_value(sym.group(2))
+        known = None
+        if cycle is None or (prepcom and session is None):
+            known = meetings.find_by_dates(h.start_date, h.end_date, prepcom)
+            if known is not None:
+                cycle = cycle or known.cycle
+                session = session if session is not None else known.session
+            elif cycle is None and h.start_date is not None:
+                if prepcom and session is not None:
+                    cycle = h.start_date.year + 4 - session
+                elif not prepcom:
+                    cycle = h.start_date.year
+        line = h.lines.get("start_date") or h.lines.get("session") or 1
+        if cycle is None:
+            warnings.append(ParseWarning(line, "cannot tell which meeting the paper was submitted to"))
+            return None
+        if prepcom and session is None:
+            warnings.append(ParseWarning(line, "a Preparatory Committee paper without a session number"))
+            return None
+        revcon_iri = f"{ID}meeting/revcon-{cycle}"
+        iri = f"{revcon_iri}/prepcom-{session}" if prepcom else revcon_iri
+        if known is None:
+            known = meetings.prepcoms.get((cycle, session)) if prepcom else meetings.review_conferences.get(cycle)
+        city = h.city or (known.city_zh if known else None)
+        start, end = h.start_date, h.end_date
+        if start is None and known is not None:
+            start, end = known.start, known.end
+        revcon = meetings.review_conferences.get(cycle)
+        return MeetingFact(iri, cycle, session if prepcom else None, city, meetings.city_en(city), start,
+                           end or start, not printed, revcon_iri,
+                           revcon.ordinal_en if revcon else None, revcon.ordinal_zh if revcon else None)
+
+    # -- text units --
+
+    def scan(self, unit: UnitFacts, own: str, npt_paper: bool) -> list[Match]:
+        """Names, treaties, articles, symbols, URLs and dated statements in a unit's own text."""
+        spans: list[tuple[int, int]] = []
+        for m in URL_RE.finditer(own):
+            url = m.group(0).rstrip(".")
+            unit.urls.append(url if url.startswith("http") else "http://" + url)
+            spans.append(m.span())
+        masked = _mask(own, spans)
+        for m in self.cues.resolution.finditer(masked):
+            prefix = self.cues.resolution_bodies[m.group(1)]
+            sym = f"{prefix}/{m.group(2)}/{m.group(3)}" if m.group(3) else f"{prefix}/{m.group(2)} ({m.group(4)})"
+            unit.cites.append((sym, m.group(0)))
+        for m in SYMBOL_RE.finditer(masked):
+            sym = m.group(1).rstrip(".-")
+            if not any(c.isdigit() for c in sym) or sym.count("/") < 1:
+                continue
+            suffix = SYMBOL_SUFFIX_RE.match(masked, m.end())
+            end = m.end()
+            if suffix:
+                end = suffix.end()
+                s = suffix.group(1)
+                if s.startswith(("Vol", "Part")):
+                    sym += " (" + (VOL_RE.sub("Vol. ", s) if s.startswith("Vol") else s) + ")"
+                elif suffix.group(2):
+                    sym += f" (Vol. {to_roman(cn_number(suffix.group(2)) or 1)})"
+                elif suffix.group(3):
+                    sym += f" (Part {to_roman(cn_number(suffix.group(3)) or 1)})"
+            unit.cites.append((sym, own[m.start():end]))
+            spans.append((m.start(), end))
+        masked = _mask(own, spans)
+        matches = self.g.find(masked)
+        # bare 《条约》 and 第X条: the treaty last named before them in this unit, else the NPT
+        treaty_at = [(mt.start, mt.entity) for mt in matches if mt.entity.kind == "treaty"]
+        extra: list[Match] = []
+        for m in BARE_TREATY_RE.finditer(masked):
+            t = self._context_treaty(treaty_at, m.start(), npt_paper)
+            if t is not None:
+                extra.append(Match(m.start(), m.end(), t, m.group(0)))
+        for m in ARTICLE_RE.finditer(masked):
+            n = cn_number(m.group(1))
+            t = self._context_treaty(treaty_at + [(x.start, x.entity) for x in extra], m.start(), npt_paper)
+            if n and t is not None:
+                unit.articles.append((t, to_roman(n)))
+        matches = sorted(matches + extra, key=lambda x: x.start)
+        unit.mentions = _dedup([*unit.mentions, *(m.entity for m in matches)])
+        unit.statements.extend(self._statements(unit, own, masked, matches))
+        return matches
+
+    def _context_treaty(self, treaty_at: list[tuple[int, Entity]], pos: int, npt_paper: bool) -> Entity | None:
+        before = [t for p, t in treaty_at if p < pos]
+        if before:
+            return before[-1]
+        return self.default_treaty if npt_paper else None
+
+    def _statements(self, unit: UnitFacts, own: str, masked: str, matches: list[Match]) -> list[StatementFact]:
+        out: list[StatementFact] = []
+        actors = [m for m in matches if m.entity.kind in ("state", "org", "coalition")]
+        for m in DATE_RE.finditer(masked):
+            window_end = len(masked)
+            for stop in "。；;":
+                k = masked.find(stop, m.end())
+                if k != -1:
+                    window_end = min(window_end, k)
+            word = self.cues.statement_words.search(masked, m.end(), min(window_end, m.end() + 60))
+            if not word:
+                continue
+            between = [a for a in actors if m.end() <= a.start and a.end <= word.start()]
+            before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 12]
+            issuer = (between or before or [None])[-1]
+            if issuer is None:
+                continue
+            try:
+                day = int(m.group(3)) if m.group(3) else 1
+                date = dt.date(int(m.group(1)), int(m.group(2)), day)
+            except ValueError:
+                continue
+            out.append(self._statement(issuer.entity, date, bool(m.group(3)), word.group(0),
+                                       own[m.start():word.end()], unit.iri))
+        for start, end, known in self.g.find_statements(masked):
+            issuer = self.g.actor(known.issuer)
+            if issuer is not None:
+                out.append(self._statement(issuer, known.date, True, None, own[start:end], unit.iri,
+                                           known.en, known.zh))
+        return out
+
+    def _statement(self, issuer: Entity, date: dt.date, day_known: bool, word: str | None, quote: str,
+                   unit: str, en: str | None = None, zh: str | None = None) -> StatementFact:
+        iri = f"{ID}statement/{date:%Y-%m}-{vocab.slug(issuer.key.lower() if issuer.kind != 'state' else issuer.key)}"
+        kind_zh = word or "声明"
+        kind_en = "declaration" if "宣言" in kind_zh else "joint statement" if "联合" in kind_zh else "statement"
+        label_en = en or f"{issuer.en}, {kind_en} of {date:%B %Y}"
+        label_zh = zh or f"{issuer.zh}{date.year}年{date.month}月{kind_zh}"
+        return StatementFact(iri, date, day_known, issuer, label_en, label_zh, quote, unit)
+
+    # -- the paper --
+
+    def extract(self, paper: ParsedPaper, header: HeaderFacts | None = None, doc: str | None = None) -> PaperFacts:
+        h = paper.header
+        warnings = list(paper.warnings)
+        header = header or self.read_header(paper)
+        meeting = self.read_meeting(paper, warnings)
+        npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
+        doc = doc or doc_iri(paper)
+        used: set[str] = set()
+
+        def unique(iri: str) -> str:
+            k, base = 2, iri
+            while iri in used:
+                iri, k = f"{base}-{k}", k + 1
+            used.add(iri)
+            return iri
+
+        fn_iri = {}
+        footnotes: list[UnitFacts] = []
+        for fn in paper.footnotes:
+            mark = "star" if fn.mark == "*" else vocab.slug(fn.mark)
+            iri = unique(f"{doc}/fn/{mark}")
+            fn_iri.setdefault(fn.mark, iri)
+            u = UnitFacts(iri, "footnote", fn.text, f"footnote {fn.mark}", f"脚注{fn.mark}", mark=fn.mark)
+            self.scan(u, fn.text, npt_paper)
+            footnotes.append(u)
+
+        def marks(ms: Iterable[str]) -> list[str]:
+            return [fn_iri[m] for m in dict.fromkeys(ms) if m in fn_iri]
+
+        doc_footnotes = marks([m for m in (h.title_footnote, h.submitter_footnote) if m])
+        sections: list[UnitFacts] = []
+        sec_iri: dict[int, str] = {}
+        sec_heading: dict[int, str] = {}
+        for s in paper.sections:
+            iri = unique(f"{doc}/s/{s.order}")
+            sec_iri[s.order] = iri
+            sec_heading[s.order] = s.heading or ""
+            heading = f"{s.number}. {s.heading}" if s.number and s.heading else s.heading or ""
+            u = UnitFacts(iri, "section", "", f"section {s.order}", heading or f"第{s.order}节", order=s.order,
+                          heading=s.heading or None, footnotes=marks(s.footnote_marks))
+            if s.heading:
+                self.scan(u, s.heading, npt_paper)
+            sections.append(u)
+
+        paragraphs: list[UnitFacts] = []
+        items: list[UnitFacts] = []
+        measures: list[MeasureFact] = []
+        risks: list[RiskFact] = []
+        for order, p in enumerate(paper.paragraphs, start=1):
+            iri = unique(f"{doc}/p/{p.number}")
+            u = UnitFacts(iri, "paragraph", p.text, f"paragraph {p.number}", f"第{p.number}段", order=order,
+                          number=p.number, path=str(p.number), section=sec_iri.get(p.section),
+                          footnotes=marks(p.footnote_marks))
+            own = p.lead if p.items else p.text
+            self.scan(u, own, npt_paper)
+            paragraphs.append(u)
+            heading = sec_heading.get(p.section, "")
+            kind = self._list_kind(p.lead, heading) if p.items else None
+            if not p.items:
+                if self.cues.recommendation_heading.search(heading) and \
+                        self.cues.recommendation_paragraph.search(p.text):
+                    measures.append(self._measure(u, own, str(p.number), "", doc))
+                else:
+                    risks.extend(self._narrative_risks(u, own, str(p.number)))
+            elif kind != "measure":
+                risks.extend(self._narrative_risks(u, p.lead, str(p.number)))
+            self._items(p, p.items, u, kind, p.lead, heading, doc, unique, marks, items, measures, risks, npt_paper)
+        return PaperFacts(
+            doc=doc, file=paper.path.name, sha256=paper.sha256, symbol=h.symbol, title=h.title,
+            issue_date=h.issue_date, language=h.language or "zh", original_language=h.original_language,
+            meeting=meeting, header=header, doc_footnotes=doc_footnotes, sections=sections,
+            paragraphs=paragraphs, items=items, footnotes=footnotes, measures=measures, risks=risks,
+            warnings=warnings,
+        )
+
+    def _list_kind(self, lead: str, heading: str) -> str | None:
+        return self.cues.classify_lead(lead.strip(), lead + heading) or self.cues.classify_heading(heading)
+
+    def _items(self, para: Paragraph, items: list[Item], parent: UnitFacts, kind: str | None, lead: str,
+               heading: str, doc: str, unique, marks, out_items: list[UnitFacts], measures: list[MeasureFact],
+               risks: list[RiskFact], npt_paper: bool) -> None:
+        for it in items:
+            seg = it.label if it.kind == "letter" else str(it.index)
+            iri = unique(f"{parent.iri}/{vocab.slug(seg)}")
+            parent.children.append(iri)
+            own = _own_text(it)
+            u = UnitFacts(iri, "item", it.text, it.path, it.path, order=it.index, label=it.label, path=it.path,
+                          parent=parent.iri, footnotes=marks(it.footnote_marks))
+            self.scan(u, own, npt_paper)
+            out_items.append(u)
+            if kind == "measure":
+                measures.append(self._measure(u, own, it.path, lead, doc))
+            elif kind in ("risk", "risky"):
+                risks.append(self._list_risk(u, own, it.path, kind == "risky"))
+            else:
+                risks.extend(self._narrative_risks(u, own, it.path))
+            if it.children:
+                child_kind = self.cues.classify_lead(own.strip(), own + heading) or kind
+                self._items(para, it.children, u, child_kind, own, heading, doc, unique, marks, out_items,
+                            measures, risks, npt_paper)
+
+    def _measure(self, u: UnitFacts, own: str, path: str, lead: str, doc: str) -> MeasureFact:
+        ms, rs = self.lex.measures, self.lex.risks
+        types = list(ms.match(own))
+        if not types and lead:
+            types = list(ms.match(lead))
+        fallback = not types
+        if fallback:
+            types = [ms.fallback]
+        mitigates = ms.mitigated_by(types) | set(rs.match(own)) | (set(rs.match(lead)) if lead else set())
+        issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements}
+        return MeasureFact(
+            iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
+            fallback=fallback, addressees=self._addressees(own, issuers),
+            treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
+            mitigates=sorted(mitigates - {rs.fallback}),
+        )
+
+    def _addressees(self, own: str, issuers: set[tuple[str, str]]) -> list[Entity]:
+        """Actors a measure calls upon: States, coalitions and groups of States it names, not as object."""
+        out = []
+        masked = _mask(own, [m.span() for m in URL_RE.finditer(own)])
+        for m in self.g.find(masked):
+            e = m.entity
+            if e.kind not in ("state", "coalition", "org") or (e.kind, e.key) in issuers:
+                continue
+            before = masked[max(0, m.start - 4):m.start].rstrip()
+            if e.kind == "org" and e.org_kind != "group":
+                if self.cues.call_verbs.search(before):
+                    out.append(e)
+                continue
+            if before[-1:] in ("对", "向", "为", "给", "与", "同"):
+                continue
+            out.append(e)
+        return _dedup(out)
+
+    def _list_risk(self, u: UnitFacts, own: str, path: str, risky: bool) -> RiskFact:
+        rs = self.lex.risks
+        types = sorted(rs.match(own))
+        fallback = not types
+        return RiskFact(f"{u.iri}/risk", u.iri, path, own.strip() or u.text, types or [rs.fallback], fallback,
+                        risky)
+
+    def _narrative_risks(self, u: UnitFacts, own: str, path: str) -> list[RiskFact]:
+        """One risk per risk type named in a sentence that speaks of risk (no list needed)."""
+        rs: Scheme = self.lex.risks
+        first: dict[str, str] = {}
+        for m in SENTENCE_RE.finditer(own):
+            sentence = m.group(0).strip()
+            if not sentence or not self.cues.risk_signal.search(sentence):
+                continue
+            for t in rs.match(sentence):
+                first.setdefault(t, sentence)
+        return [RiskFact(f"{u.iri}/risk/{t.rsplit('/', 1)[-1]}", u.iri, path, q, [t], False, False)
+                for t, q in sorted(first.items())]
+
+
+def _own_text(it: Item) -> str:
+    """An item's text without its sub-items (the parser includes them in the parent's text)."""
+    text = it.text
+    if it.children:
+        first = it.children[0].text[:12]
+        k = text.find(first) if first else -1
+        if k > 0:
+            text = text[:k]
+            # drop the label of the first child printed before its text, e.g. "(一) "
+            text = re.sub(r"[\s\-•]*[(（][^()（）]{1,4}[)）]\s*$", "", text)
+    return text.strip()
+
+
+def doc_iri(paper: ParsedPaper) -> str:
+    """id:doc/{symbol with / as -} when printed, else id:doc/{file stem}."""
+    return f"{ID}doc/{vocab.slug(paper.header.symbol or paper.stem)}"

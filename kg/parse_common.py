@@ -1,0 +1,162 @@
+"""Pieces the header and body readers share: lines, character classes, rejoining, numbering.
+
+PDF extraction cuts Chinese sentences at arbitrary points, so text is collected as
+fragments and rejoined with the rule a reader would use: no space between Chinese
+characters, one space between Latin words or numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Ideographs (CJK unified, extensions, compatibility, radicals) as a regex class body.
+CJK = "\u2e80-\u2fff\u3005-\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+SUP_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "1234567890")
+STARS = "*＊†‡"
+
+CN_NUMERALS = "一二三四五六七八九十"
+_CN_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+
+# Sentence-final punctuation: a unit whose text ends with one of these is complete.
+_TERMINAL = set("。；：！？.;:!?")
+_TRAILING_MARKS = re.compile(rf"[\s{SUPERSCRIPTS}{STARS}]+$")
+_TRAILING_DIGIT_MARK = re.compile(r"(?<=[。；：！？.;:!?”’」』)）])\d{1,2}$")
+_CLOSERS = "”’」』)）]\"' "
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A non-blank source line: its 1-based number and its text with white space collapsed."""
+
+    no: int
+    s: str
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with leading/trailing and repeated white space removed."""
+    out: list[Line] = []
+    for no, raw in enumerate(text.split("\n"), 1):
+        parts = raw.split()
+        if parts:
+            out.append(Line(no, " ".join(parts)))
+    return out
+
+
+def _latin_end(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ",.;:)!?%'\"")
+
+
+def _latin_start(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "(\"'")
+
+
+def needs_space(left: str, right: str) -> bool:
+    """Whether two fragments cut at a line break need a space between them."""
+    return bool(left) and bool(right) and _latin_end(left[-1]) and _latin_start(right[0])
+
+
+class Text:
+    """Text collected from line fragments, rejoined as it was before the line breaks."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, first: str = "") -> None:
+        self.parts: list[str] = []
+        if first:
+            self.parts.append(first)
+
+    def add(self, fragment: str) -> None:
+        if not fragment:
+            return
+        if self.parts and needs_space(self.parts[-1], fragment):
+            self.parts.append(" ")
+        self.parts.append(fragment)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def tail(self) -> str:
+        return "".join(self.parts[-3:])
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends with sentence-final punctuation (footnote marks and closing quotes ignored)."""
+    t = _TRAILING_MARKS.sub("", text)
+    t = _TRAILING_DIGIT_MARK.sub("", t).rstrip(_CLOSERS)
+    return bool(t) and t[-1] in _TERMINAL
+
+
+def ends_with_colon(text: str) -> bool:
+    t = _TRAILING_MARKS.sub("", text).rstrip(_CLOSERS)
+    return bool(t) and t[-1] in "：:"
+
+
+def cn_to_int(s: str) -> int | None:
+    """Chinese numeral (一 … 九十九) or digits → int."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    if not s or any(ch not in _CN_VALUE and ch != "十" for ch in s):
+        return None
+    if "十" in s:
+        tens, _, units = s.partition("十")
+        t = _CN_VALUE.get(tens, 0) if tens else 1
+        u = _CN_VALUE.get(units, 0) if units else 0
+        if (tens and tens not in _CN_VALUE) or (units and units not in _CN_VALUE) or "十" in units:
+            return None
+        return t * 10 + u
+    if len(s) == 1:
+        return _CN_VALUE[s]
+    return None
+
+
+def int_to_cn(n: int) -> str:
+    digits = "〇一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, units = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[units] if units else "")
+
+
+def letter_index(label: str) -> int:
+    """a→1 … z→26, aa→27, bb→28 … (the United Nations style of continuing past z)."""
+    return (len(label) - 1) * 26 + (ord(label[0]) - 96)
+
+
+def letter_at(index: int) -> str:
+    q, r = divmod(index - 1, 26)
+    return chr(97 + r) * (q + 1)
+
+
+def is_letter_label(label: str) -> bool:
+    return bool(label) and label.isascii() and label.isalpha() and label.islower() and len(set(label)) == 1
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+def roman_value(label: str) -> int | None:
+    """Lower-case roman numeral → int (only the small ones a list can use)."""
+    if not label or any(ch not in _ROMAN for ch in label) or len(label) > 6:
+        return None
+    total = 0
+    for i, ch in enumerate(label):
+        v = _ROMAN[ch]
+        total += -v if i + 1 < len(label) and _ROMAN[label[i + 1]] > v else v
+    return total if to_roman(total) == label else None
+
+
+def to_roman(n: int) -> str:
+    out = []
+    for v, sym in ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= v:
+            out.append(sym)
+            n -= v
+    return "".join(out)
