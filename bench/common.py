@@ -74,6 +74,14 @@ def _git_commit() -> str | None:
         return None
 
 
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages: other work on the machine slows every number down."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def machine_info() -> dict:
     """What the numbers were measured on: results from different machines are not comparable."""
     try:
@@ -89,6 +97,7 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "libraries": {d: _version(d) for d in ("pyoxigraph", "rdflib", "oxrdflib", "flask", "waitress", "npt-kg")},
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average": load_average(),
         "commit": _git_commit(),
     }
 
@@ -214,7 +223,8 @@ class SparqlClient:
 
     def query(self, sparql: str, accept: str | None = None) -> tuple[int, bytes, float]:
         """POST the query (SPARQL 1.1 protocol, form-encoded); return status, body and seconds."""
-        body = urllib.parse.urlencode({"query": sparql})
+        # bytes, so that http.client sends headers and body in one write (no Nagle / delayed-ACK stall)
+        body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded",
                    "Accept": accept or accept_for(sparql)}
         t0 = time.perf_counter()

@@ -31,7 +31,7 @@ from kg.errors import UserError
 from kg.extract import Extractor, doc_iri
 from kg.gazetteer import Gazetteer
 from kg.lexicon import load_lexicon
-from kg.model import ParseWarning
+from kg.model import PaperError, ParseWarning
 from kg.parse import parse_file
 
 PROGRESS_EVERY = 100
@@ -115,10 +115,13 @@ def build_graph(
             iri = f"{vocab.ID_NS}doc/{vocab.slug(paper.stem)}"
         seen_docs[iri] = path
         docs.append(iri)
+        header = extractor.read_header(paper, learn=True)
+        meeting = extractor.read_meeting(paper, extra)
+        if meeting is None and not header.submitters and header.coalition is None:
+            raise PaperError(path, "not a working paper: no cover block (no meeting, dates or submitter line)", 1)
         if strict and (paper.warnings or extra):
             w = (paper.warnings or extra)[0]
             raise UserError(f"{path}:{w.line}: {w.message} (--strict turns warnings into errors)")
-        extractor.read_header(paper, learn=True)
     summary.coalitions_learned = len(gazetteer.coalitions) - known_before
 
     # Pass 2: extract and stream.

@@ -261,7 +261,7 @@ def shared_triples(shared: SharedEntities, g: Gazetteer, lexicon: Lexicon | None
         yield Triple(s, RDFS.label, en(sym))
     for iri in sorted(shared.statements):
         facts = shared.statements[iri]
-        best = max(facts, key=lambda f: (f.day_known, -f.date.toordinal()))
+        best = max(facts, key=lambda f: (f.known, f.day_known, -f.date.toordinal()))
         s = NamedNode(iri)
         yield Triple(s, A, NPT.Statement)
         yield Triple(s, NPT.issuedBy, entity_iri(best.issuer))
@@ -313,7 +313,7 @@ def _meeting_triples(shared: SharedEntities) -> Iterator[Triple]:
 def _revcon_label(s: NamedNode, m: MeetingFact) -> Iterator[Triple]:
     yield Triple(s, A, NPT.ReviewConference)
     ordinal = f"{m.ordinal_en} " if m.ordinal_en else ""
-    yield Triple(s, RDFS.label, en(f"{m.cycle} {ordinal}Review Conference of the Parties to the NPT"))
+    yield Triple(s, RDFS.label, en(f"{ordinal}Review Conference of the Parties to the NPT ({m.cycle})"))
     yield Triple(s, RDFS.label, zh(f"不扩散核武器条约缔约国{m.cycle}年审议大会"))
 
 

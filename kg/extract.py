@@ -90,6 +90,7 @@ class StatementFact:
     label_zh: str
     quote: str
     unit: str
+    known: bool = False  # named in the statements gazetteer
 
 
 @dataclass
@@ -235,7 +236,7 @@ class Cues:
             resolution=re.compile(
                 rf"({body_alt})\s*第\s*(\d+)\s*(?:/\s*(\d+)|[(（]\s*(\d{{4}})\s*[)）])\s*号\s*决议"),
             resolution_bodies=bodies,
-            coalition_name=re.compile(rf"([\u4e00-\u9fff·\d\s]{{2,40}}?(?:{d['coalition_suffixes']}))"),
+            coalition_name=re.compile(rf"([\u4e00-\u9fff·\d\s]{{2,40}}(?:{d['coalition_suffixes']}))"),
             submitter_tail=re.compile(f"(?:{d['submitter_tail']})\\s*$"),
             on_behalf_of=d["on_behalf_of"],
         )
@@ -470,7 +471,7 @@ class Extractor:
         kind_en = "declaration" if "宣言" in kind_zh else "joint statement" if "联合" in kind_zh else "statement"
         label_en = en or f"{issuer.en}, {kind_en} of {date:%B %Y}"
         label_zh = zh or f"{issuer.zh}{date.year}年{date.month}月{kind_zh}"
-        return StatementFact(iri, date, day_known, issuer, label_en, label_zh, quote, unit)
+        return StatementFact(iri, date, day_known, issuer, label_en, label_zh, quote, unit, known=en is not None)
 
     # -- the paper --
 
@@ -577,9 +578,11 @@ class Extractor:
 
     def _measure(self, u: UnitFacts, own: str, path: str, lead: str, doc: str) -> MeasureFact:
         ms, rs = self.lex.measures, self.lex.risks
-        types = list(ms.match(own))
-        if not types and lead:
-            types = list(ms.match(lead))
+        # a list's lead often names its theme ("下列透明措施："): its types apply to every item
+        found = ms.match(own)
+        if lead:
+            found = ms.most_specific({**ms.match(lead), **found})
+        types = list(found)
         fallback = not types
         if fallback:
             types = [ms.fallback]
@@ -605,8 +608,8 @@ class Extractor:
                 if self.cues.call_verbs.search(before):
                     out.append(e)
                 continue
-            if before[-1:] in ("对", "向", "为", "给", "与", "同"):
-                continue
+            if before[-1:] in ("对", "向", "为", "给", "与", "同") or masked[m.end:m.end + 2] in ("发表", "宣布"):
+                continue  # the object of the action, or the author of a statement
             out.append(e)
         return _dedup(out)
 

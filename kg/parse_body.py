@@ -35,7 +35,7 @@ NUM_HEADING_RE = re.compile(
 )
 _RUN_HEADING_NUMBER = re.compile(rf"^(?P<num>[{CN_NUMERALS}]{{1,3}})\s*[、.．]\s*(?P<rest>.+)$")
 
-_BULLET = r"(?:[•●▪■◆◦‣∙]\s*|[-–—·](?=\s)\s*)"
+_BULLET = r"(?:[•●▪■◆◦‣∙]\s*|[-–—·](?=\s|$)\s*)"
 _LABEL = rf"[a-z]{{1,4}}|[{CN_NUMERALS}]{{1,3}}"
 ITEM_RE = re.compile(rf"^(?P<b>{_BULLET})?[(（]\s*(?P<lab>{_LABEL})\s*[)）]\s*(?P<rest>.*)$")
 CIRCLED_RE = re.compile(rf"^(?P<b>{_BULLET})?(?P<lab>[\u3220-\u3229])\s*(?P<rest>.*)$")
@@ -45,9 +45,10 @@ BULLET_RE = re.compile(rf"^{_BULLET}(?P<rest>.*)$")
 
 RULE_RE = re.compile(r"^[_＿\-—–‐]{5,}$")
 URL_RE = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
+_DASHED_PAGE = re.compile(r"^[-–—]\s*\d{1,3}\s*[-–—]$")
 _DEBRIS_START = re.compile(r"[\d(*\-–—NGhHwW请♲♻]")
 _DEBRIS_TOKEN = re.compile(
-    r"\d{1,3}\s*/\s*\d{1,3}|(?:GE\.)?\d{2}-\d{5}[A-Z]?(?:\([A-Z]\))?|\([A-Z]\)|\*\d{6,}\*|\d{6}|\d{1,3}|[-–—]"
+    r"\d{1,3}\s*/\s*\d{1,3}|(?:GE\.)?\d{2}-\d{5}[A-Z]?(?:\([A-Z]\))?|\([A-Z]\)|\*\d{6,}\*|\d{6}|\d{1,3}"
     r"|请回收|[♲♻]"
     r"|NPT/CONF\.[\w./\-()]+"
 )
@@ -208,7 +209,7 @@ class BodyParser:
             return True
         if not _DEBRIS_START.match(s):
             return False
-        if URL_RE.match(s):
+        if URL_RE.match(s) or _DASHED_PAGE.match(s):
             return True
         return all(_DEBRIS_TOKEN.fullmatch(tok) for tok in s.split(" "))
 

@@ -264,15 +264,15 @@ def test_an_item_marker_in_the_middle_of_a_line_is_text() -> None:
 
 
 def test_sub_items_without_a_lettered_parent_are_kept_with_a_warning() -> None:
-    paper = parse(HEADER + "3. 措施：\n(一) 甲；\n(二) 乙。\n")
+    paper = parse(HEADER + "1. 措施：\n(一) 甲；\n(二) 乙。\n")
     items = paper.paragraphs[0].items
-    assert [(i.label, i.kind, i.path) for i in items] == [("一", "numeral", "3(一)"), ("二", "numeral", "3(二)")]
+    assert [(i.label, i.kind, i.path) for i in items] == [("一", "numeral", "1(一)"), ("二", "numeral", "1(二)")]
     assert any("no lettered item above it" in m for m in messages(paper))
     assert paper.warnings[0].line == 9
 
 
 def test_an_unbalanced_bracket_in_an_item_marker_is_read_with_a_warning() -> None:
-    paper = parse(HEADER + "19. 措施包括：\n(a) 甲；\n(b 乙；\n(c) 丙。\n")
+    paper = parse(HEADER + "1. 措施包括：\n(a) 甲；\n(b 乙；\n(c) 丙。\n")
     items = paper.paragraphs[0].items
     assert [(i.label, i.text) for i in items] == [("a", "甲；"), ("b", "乙；"), ("c", "丙。")]
     assert [(w.line, w.message) for w in paper.warnings] == [(10, "unbalanced bracket in item marker (b")]
@@ -346,7 +346,7 @@ def test_a_mark_in_a_heading_is_recorded_on_the_section() -> None:
 # ---- files and encodings ------------------------------------------------------------------------
 
 
-SMALL = HEADER + "导言\n1. 第一段，包括：\n(a) 甲；\n(b) 乙。¹\n¹ 见 A/71/371。\n2. 第二段。\n"
+SMALL = HEADER + "导言\n1. 第一段，包括：\n(a) 甲；\n(b) 乙。1\n____________\n 1 见 A/71/371。\n2. 第二段。\n"
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-16-le", "utf-8-sig"])
@@ -366,8 +366,9 @@ def test_line_numbers_count_source_lines_even_with_crlf(tmp_path: Path) -> None:
     path.write_bytes(SMALL.replace("\n", "\r\n").encode())
     paper = parse_file(path)
     assert paper.header.lines["title"] == 6
-    assert [p.line for p in paper.paragraphs] == [9, 13]
-    assert paper.footnotes[0].line == 12
+    assert [p.line for p in paper.paragraphs] == [9, 14]
+    assert paper.footnotes[0].line == 13
+    assert paper.paragraphs[0].items[1].footnote_marks == ["1"]
     assert paper.stem == "crlf"
 
 
@@ -428,10 +429,12 @@ def render(paras: list[dict], data: st.DataObject) -> str:
     """Lay the paper out as extracted PDF text: cut lines anywhere, blank lines and indents at random."""
     lines = HEADER.splitlines()
 
-    def emit(text: str) -> None:
+    def emit(text: str, marker: str = "") -> None:
+        # A marker is never cut: the first line holds it and maybe some of the text.
+        text = marker + text
         pos = 0
         while pos < len(text):
-            width = data.draw(st.integers(1, 40))
+            width = data.draw(st.integers(len(marker) if pos == 0 else 1, 40))
             indent = " " * data.draw(st.integers(0, 3))
             lines.append(indent + text[pos:pos + width])
             pos += width
@@ -439,20 +442,25 @@ def render(paras: list[dict], data: st.DataObject) -> str:
 
     for n, para in enumerate(paras, 1):
         if para["heading"]:
-            emit(para["heading"])
-        emit(f"{n}. {para['lead']}")
+            # Headings are short: extraction wraps them once at most.
+            cut = data.draw(st.integers(1, len(para["heading"])))
+            for piece in (para["heading"][:cut], para["heading"][cut:]):
+                if piece:
+                    lines.append(" " * data.draw(st.integers(0, 3)) + piece)
+                    lines.extend([""] * data.draw(st.integers(0, 2)))
+        emit(para["lead"], f"{n}. ")
         for item in para["items"]:
             marker = f"({item['label']}) " if para["shape"] == "letters" else data.draw(st.sampled_from(["• ", "- "]))
-            emit(marker + item["text"])
+            emit(item["text"], marker)
             for k, child in enumerate(item["children"]):
-                emit(f"({'一二三四五六七八九'[k]}) {child}")
+                emit(child, f"({'一二三四五六七八九'[k]}) ")
     return "\n".join(lines) + "\n"
 
 
 _MARKERS = re.compile(r"\((?:[a-z]+|[一二三四五六七八九十]+)\) |• ")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paras=papers(), data=st.data())
 def test_splitting_neither_loses_nor_duplicates_text(paras: list[dict], data: st.DataObject) -> None:
     paper = parse(render(paras, data))
