@@ -69,16 +69,31 @@ def prepare_graph(papers: int, workdir: Path, seed: int) -> Path:
     return graph
 
 
+def server_defaults() -> str:
+    """The `npt-kg serve` defaults the load test runs with, read from the CLI itself."""
+    from kg.cli import build_parser
+
+    a = build_parser().parse_args(["serve"])
+    return f"{a.workers} worker processes, {a.threads} threads, {a.timeout:.0f} s query timeout"
+
+
+def graph_triples(papers: int, workdir: Path) -> int | None:
+    result = workdir / f"loadtest-build-{papers}.json"
+    if result.exists():
+        return json.loads(result.read_text(encoding="utf-8")).get("triples")
+    return None
+
+
 def render_markdown(res: dict) -> str:
     m, o = res["machine"], res["overall"]
+    triples = f" ({res['quads']:,} triples)" if res.get("quads") else ""
     lines = [
         "# Load test",
         "",
         f"Written by `make loadtest` (`python -m bench.loadtest`): {res['config']['clients']} concurrent clients for "
-        f"{res['config']['duration_s']:.0f} s against `npt-kg serve` on 127.0.0.1 (defaults: "
-        f"{res['config']['server']}), sending the {len(res['per_query'])} named queries in turn over keep-alive "
-        f"connections. Data: the seed papers plus {res['config']['papers']:,} synthetic papers "
-        f"({res.get('quads') or '?'} quads). Clients and server share the machine.",
+        f"{res['config']['duration_s']:.0f} s against `npt-kg serve` on 127.0.0.1 ({res['config']['server']}), "
+        f"sending the {len(res['per_query'])} named queries in turn over keep-alive connections. Data: the seed "
+        f"papers plus {res['config']['papers']:,} synthetic papers{triples}. Clients and server share the machine.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
         f"pyoxigraph {m['libraries'].get('pyoxigraph')}, waitress {m['libraries'].get('waitress')}; {m['date']}.",
@@ -174,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     res = {
         "machine": machine_info(),
         "config": {"clients": args.clients, "duration_s": args.duration, "papers": args.papers,
-                   "request_timeout_s": args.request_timeout, "server": "2 worker processes, 8 threads"},
+                   "request_timeout_s": args.request_timeout, "server": server_defaults()},
+        "quads": graph_triples(args.papers, args.workdir),
         "elapsed_s": round(elapsed, 2),
         "requests": len(done), "ok": len(ok_times), "errors": len(done) - len(ok_times), "error_kinds": error_kinds,
         "throughput_rps": round(len(ok_times) / elapsed, 2) if elapsed else None,

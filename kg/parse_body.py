@@ -69,6 +69,8 @@ MARK_RE = re.compile(
 _MARK_HINT = re.compile(rf"[{SUPERSCRIPTS}{STARS}\d]")
 
 _CJK_RE = re.compile(f"[{CJK}]")
+# Headings carry no sentence punctuation; a run of lines with any is body text.
+_SENTENCE_PUNCT = re.compile(r"[。；！？]")
 
 #: Longest text (characters) read as a heading; longer runs are body text.
 MAX_HEADING = 80
@@ -391,7 +393,7 @@ class BodyParser:
                 continue
             if self._structural(s):
                 break
-            if len(parts) == 3 or "。" in s:
+            if len(parts) == 3 or _SENTENCE_PUNCT.search(s) or (parts and ends_sentence(parts[-1].s)):
                 return None
             parts.append(lines[j])
             total += len(s)

@@ -43,6 +43,9 @@ PROV_NS = "http://www.w3.org/ns/prov#"
 DCTERMS_NS = "http://purl.org/dc/terms/"
 ORG_NS = "http://www.w3.org/ns/org#"
 SH_NS = "http://www.w3.org/ns/shacl#"
+#: Vocabularies the server describes itself with (VoID dataset, SPARQL service description).
+VOID_NS = "http://rdfs.org/ns/void#"
+SD_NS = "http://www.w3.org/ns/sparql-service-description#"
 
 PREFIXES: dict[str, str] = {
     "npt": NPT_NS,
@@ -142,6 +145,8 @@ SKOS = _Namespace(SKOS_NS)
 PROV = _Namespace(PROV_NS)
 DCTERMS = _Namespace(DCTERMS_NS)
 ORG = _Namespace(ORG_NS)
+VOID = _Namespace(VOID_NS)
+SD = _Namespace(SD_NS)
 
 
 def slug(text: str) -> str:

@@ -44,6 +44,9 @@ def treaty(slug: str) -> str:
     return vocab.ID_NS + "treaty/" + slug
 
 
+
+
+
 # --- running the library ---------------------------------------------------------------
 
 
@@ -116,6 +119,9 @@ def strip_end(text: str | None) -> str:
     return (text or "").rstrip("；;。. ")
 
 
+
+
+
 # --- every file in queries/ ------------------------------------------------------------
 
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.rq"))
@@ -146,6 +152,9 @@ def test_every_query_runs_on_the_seed_graph_and_answers(store: Store, path: Path
     results = store.query(LIBRARY[path.stem].sparql, use_default_graph_as_union=True)
     answers = list(results)
     assert answers, f"{path.stem} has no answer on the seed graph"
+
+
+
 
 
 # --- 1. papers -------------------------------------------------------------------------
@@ -180,6 +189,9 @@ def test_papers_come_in_meeting_order(store: Store):
     assert [r["paper"] for r in select(store, "papers")] == [C, A, B]
 
 
+
+
+
 # --- 2. coalitions ---------------------------------------------------------------------
 
 
@@ -204,6 +216,9 @@ def test_coalitions_named_in_the_text_are_listed_without_members(store: Store):
         assert not rows[coalition]["papers"]
 
 
+
+
+
 # --- 3. states proposing a measure type --------------------------------------------------
 
 
@@ -218,6 +233,18 @@ def test_states_proposing_de_alerting_include_coalition_members(store: Store):
     assert split(rows[state("AT")]["roles"]) == {"submitter"}
     assert split(rows[state("AT")]["papers"]) == {NAME[A]}
     assert rows[state("ZA")]["isoCode"] == "ZA"
+
+
+def test_states_proposing_the_test_ban(store: Store):
+    # A 19(m) (moratorium until the CTBT enters into force) and C 5(b) (bring the CTBT into force);
+    # B names the CTBT only among the dangers of paragraph 1, not in a proposal.
+    rows = by(select(store, "states-proposing-measure-type", values=("mt:de-alerting", "mt:test-ban")), "state")
+    assert set(rows) == {state(s) for s in A_SUBMITTERS | {"GB"}}
+    assert split(rows[state("GB")]["papers"]) == {NAME[C]}
+    assert split(rows[state("MX")]["roles"]) == {"submitter"}
+
+
+
 
 
 # --- 4. shared measure types ---------------------------------------------------------
@@ -281,23 +308,7 @@ def test_measures_by_type_lists_each_measure_under_each_of_its_types(store: Stor
     assert {vocab.MEASURE_TYPE_NS + "no-first-use", vocab.MEASURE_TYPE_NS + "de-alerting"} <= b_h3
 
 
-# --- 13. measure type matrix -----------------------------------------------------------
 
-
-def test_measure_type_matrix_has_every_cell(store: Store):
-    rows = select(store, "measure-type-matrix")
-    cells = by(rows, "type", "paper")
-    types = {t for t, _ in cells}
-    assert set(cells) == {(t, p) for t in types for p in (A, B, C)}
-    assert {t.removeprefix(vocab.MEASURE_TYPE_NS) for t in types} >= set(SHARED_TYPES)
-    assert all(int(r["measures"]) >= 0 for r in rows)
-    dealert = vocab.MEASURE_TYPE_NS + "de-alerting"
-    nfu = vocab.MEASURE_TYPE_NS + "no-first-use"
-    assert [cells[dealert, p]["measures"] for p in (A, B, C)] == ["4", "2", "0"]
-    assert [cells[nfu, p]["measures"] for p in (A, B, C)] == ["1", "1", "0"]
-    # types only C proposes: peaceful uses (5(f), 5(g)) and nuclear security (5(f) "全球核安全")
-    peaceful = vocab.MEASURE_TYPE_NS + "peaceful-uses-and-non-proliferation"
-    assert [cells[peaceful, p]["measures"] for p in (A, B, C)] == ["0", "0", "2"]
 
 
 # --- 5. measures addressed to named states ----------------------------------------------
@@ -329,54 +340,7 @@ def test_measures_addressed_to_the_united_kingdom_are_none(store: Store):
     assert rows == []
 
 
-# --- 7. risks by paper ----------------------------------------------------------------
 
-
-def test_risks_by_paper_for_forward_deployment_cyber_and_testing(store: Store):
-    rows = by(select(store, "risks-by-paper"), "paper", "riskType")
-    rt = vocab.RISK_TYPE_NS
-    fwd = {p: rows[p, rt + "forward-deployment"] for p in (A, B) if (p, rt + "forward-deployment") in rows}
-    # A 2 "在其他国家部署核武器", A 4 "通过前沿部署缩短反应时间", A 21(f) "将核武器前移" (to avoid);
-    # B 1(i) "核武器的前沿部署"
-    assert set(fwd) == {A, B}
-    assert split(fwd[A]["readFrom"]) == {"2", "4", "21(f)"}
-    assert (fwd[A]["risks"], fwd[A]["actionsToAvoid"]) == ("3", "1")
-    assert split(fwd[B]["readFrom"]) == {"1(i)"}
-    assert (C, rt + "forward-deployment") not in rows
-    # cyber: A 1 "网络黑客攻击", A 15 second bullet; B 1(j) and 8(i) "网络空间"
-    assert split(rows[A, rt + "cyber-attack-c2"]["readFrom"]) == {"1", "15•2"}
-    assert split(rows[B, rt + "cyber-attack-c2"]["readFrom"]) == {"1(j)", "8(i)"}
-    assert (C, rt + "cyber-attack-c2") not in rows
-    # resumption of testing: only B 1(f) "带来恢复核试验的相关风险"
-    testing = {p for p, t in rows if t == rt + "resumption-of-testing"}
-    assert testing == {B}
-    assert split(rows[B, rt + "resumption-of-testing"]["readFrom"]) == {"1(f)"}
-    assert rows[B, rt + "cyber-attack-c2"]["riskTypeLabel"] == "cyber attack on command and control or early warning"
-
-
-# --- 8. measures mitigating a risk type ------------------------------------------------
-
-
-def test_measures_mitigating_cyber_attacks_on_command_and_control(store: Store):
-    rows = select(store, "measures-mitigating-risk")
-    assert [(r["measure"], r["itemPath"]) for r in rows] == [(A + "/p/19/l/measure", "19(l)")]
-    assert "type: protection of command and control from cyber threats" in split(rows[0]["mitigatesVia"])
-    assert strip_end(rows[0]["quote"]) == "确保保护核武器指挥和控制系统免受网络威胁"
-
-
-def test_measures_mitigating_high_alert_are_the_de_alerting_ones(store: Store):
-    rows = select(store, "measures-mitigating-risk", values=("rt:cyber-attack-c2", "rt:high-alert-posture"))
-    assert {(r["paperName"], r["itemPath"]) for r in rows} == {
-        (NAME[A], "19(h)"), (NAME[A], "19(i)"), (NAME[A], "19(j)"), (NAME[A], "20(c)"),
-        (NAME[B], "12(d)"), (NAME[B], "12(h)(三)"),
-    }
-
-
-def test_measures_mitigating_a_broader_risk_type_include_narrower_ones(store: Store):
-    narrow = {r["measure"] for r in select(store, "measures-mitigating-risk")}
-    broad = {r["measure"] for r in select(store, "measures-mitigating-risk",
-                                          values=("rt:cyber-attack-c2", "rt:technology"))}
-    assert narrow < broad
 
 
 # --- 6. treaties by paper --------------------------------------------------------------
@@ -404,6 +368,65 @@ def test_treaties_referenced_by_each_paper(store: Store):
     assert not rows[A, treaty("npt")]["articles"]
 
 
+
+
+
+# --- 7. risks by paper ----------------------------------------------------------------
+
+
+def test_risks_by_paper_for_forward_deployment_cyber_and_testing(store: Store):
+    rows = by(select(store, "risks-by-paper"), "paper", "riskType")
+    rt = vocab.RISK_TYPE_NS
+    fwd = {p: rows[p, rt + "forward-deployment"] for p in (A, B) if (p, rt + "forward-deployment") in rows}
+    # A 2 "在其他国家部署核武器", A 4 "通过前沿部署缩短反应时间", A 21(f) "将核武器前移" (to avoid);
+    # B 1(i) "核武器的前沿部署"
+    assert set(fwd) == {A, B}
+    assert split(fwd[A]["readFrom"]) == {"2", "4", "21(f)"}
+    assert (fwd[A]["risks"], fwd[A]["actionsToAvoid"]) == ("3", "1")
+    assert split(fwd[B]["readFrom"]) == {"1(i)"}
+    assert (C, rt + "forward-deployment") not in rows
+    # cyber: A 1 "网络黑客攻击", A 15 second bullet; B 1(j) and 8(i) "网络空间"
+    assert split(rows[A, rt + "cyber-attack-c2"]["readFrom"]) == {"1", "15•2"}
+    assert split(rows[B, rt + "cyber-attack-c2"]["readFrom"]) == {"1(j)", "8(i)"}
+    assert (C, rt + "cyber-attack-c2") not in rows
+    # resumption of testing: only B 1(f) "带来恢复核试验的相关风险"
+    testing = {p for p, t in rows if t == rt + "resumption-of-testing"}
+    assert testing == {B}
+    assert split(rows[B, rt + "resumption-of-testing"]["readFrom"]) == {"1(f)"}
+    assert rows[B, rt + "cyber-attack-c2"]["riskTypeLabel"] == "cyber attack on command and control or early warning"
+
+
+
+
+
+# --- 8. measures mitigating a risk type ------------------------------------------------
+
+
+def test_measures_mitigating_cyber_attacks_on_command_and_control(store: Store):
+    rows = select(store, "measures-mitigating-risk")
+    assert [(r["measure"], r["itemPath"]) for r in rows] == [(A + "/p/19/l/measure", "19(l)")]
+    assert "type: protection of command and control from cyber threats" in split(rows[0]["mitigatesVia"])
+    assert strip_end(rows[0]["quote"]) == "确保保护核武器指挥和控制系统免受网络威胁"
+
+
+def test_measures_mitigating_high_alert_are_the_de_alerting_ones(store: Store):
+    rows = select(store, "measures-mitigating-risk", values=("rt:cyber-attack-c2", "rt:high-alert-posture"))
+    assert {(r["paperName"], r["itemPath"]) for r in rows} == {
+        (NAME[A], "19(h)"), (NAME[A], "19(i)"), (NAME[A], "19(j)"), (NAME[A], "20(c)"),
+        (NAME[B], "12(d)"), (NAME[B], "12(h)(三)"),
+    }
+
+
+def test_measures_mitigating_a_broader_risk_type_include_narrower_ones(store: Store):
+    narrow = {r["measure"] for r in select(store, "measures-mitigating-risk")}
+    broad = {r["measure"] for r in select(store, "measures-mitigating-risk",
+                                          values=("rt:cyber-attack-c2", "rt:technology"))}
+    assert narrow < broad
+
+
+
+
+
 # --- 9. cited documents ----------------------------------------------------------------
 
 
@@ -424,6 +447,9 @@ def test_un_documents_cited_by_each_paper(store: Store):
     assert split(rows[B, "NPT/CONF.2000/28"]["citedIn"]) == {"fn 1"}
 
 
+
+
+
 # --- 10. states in several papers ------------------------------------------------------
 
 
@@ -441,6 +467,9 @@ def test_states_in_more_than_one_paper(store: Store):
         assert split(rows[state(code)]["roles"]) == {"addressee", "mentioned"}
         assert rows[state(code)]["isoCode"] == code
     assert [r["state"] for r in select(store, "states-in-several-papers")][-1] == state("MX")
+
+
+
 
 
 # --- 11. measure provenance ------------------------------------------------------------
@@ -470,6 +499,9 @@ def test_provenance_of_a_sub_item_climbs_to_its_paragraph(store: Store):
     assert row["sourceText"].startswith("在政策理论层面保持克制，例如，奉行“不首先使用”政策")
 
 
+
+
+
 # --- 12. paper counts ------------------------------------------------------------------
 
 
@@ -494,6 +526,31 @@ def test_paper_counts_of_paragraphs_items_footnotes_and_citations(store: Store):
     assert {p: rows[p]["citations"] for p in rows} == {A: "4", B: "4", C: "0"}
 
 
+
+
+
+# --- 13. measure type matrix -----------------------------------------------------------
+
+
+def test_measure_type_matrix_has_every_cell(store: Store):
+    rows = select(store, "measure-type-matrix")
+    cells = by(rows, "type", "paper")
+    types = {t for t, _ in cells}
+    assert set(cells) == {(t, p) for t in types for p in (A, B, C)}
+    assert {t.removeprefix(vocab.MEASURE_TYPE_NS) for t in types} >= set(SHARED_TYPES)
+    assert all(int(r["measures"]) >= 0 for r in rows)
+    dealert = vocab.MEASURE_TYPE_NS + "de-alerting"
+    nfu = vocab.MEASURE_TYPE_NS + "no-first-use"
+    assert [cells[dealert, p]["measures"] for p in (A, B, C)] == ["4", "2", "0"]
+    assert [cells[nfu, p]["measures"] for p in (A, B, C)] == ["1", "1", "0"]
+    # types only C proposes: peaceful uses (5(f), 5(g)) and nuclear security (5(f) "全球核安全")
+    peaceful = vocab.MEASURE_TYPE_NS + "peaceful-uses-and-non-proliferation"
+    assert [cells[peaceful, p]["measures"] for p in (A, B, C)] == ["0", "0", "2"]
+
+
+
+
+
 # --- 14. search ------------------------------------------------------------------------
 
 
@@ -516,6 +573,9 @@ def test_search_finds_words_broken_across_source_lines(store: Store):
     # C 5 prints "可实\n现的" across a line break: "有意义的、可实现的措施"
     rows = select(store, "search-paragraphs", values=('"戒备"', '"可实现的措施"'))
     assert [(r["paperName"], r["number"]) for r in rows] == [(NAME[C], "5")]
+
+
+
 
 
 # --- 15. paper sub-graph ---------------------------------------------------------------

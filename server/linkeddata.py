@@ -1,0 +1,217 @@
+"""Linked data: every instance IRI under `id:` dereferences to a page here.
+
+`/id/doc/…/p/12` is `https://w3id.org/npt-kg/id/doc/…/p/12`: an HTML page for people
+(labels in English and Chinese, types, links out and in, and for extracted facts the
+quote and the paragraph they were read from) or its triples, outgoing and incoming,
+as Turtle, N-Triples, RDF/XML or JSON-LD for machines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+
+from kg import vocab
+from kg.store import QueryError, select_rows
+from server import conneg
+from server.app import error_response, state
+from server.sparql import query_error_response
+
+bp = Blueprint("linkeddata", __name__)
+
+#: Links shown per direction on a page (the RDF forms have them all up to this many too).
+MAX_LINKS = 2000
+_LABEL_PREDICATES = (vocab.RDFS.label, vocab.SKOS.prefLabel, vocab.DCTERMS.title)
+_LANGS = ("en", "zh")
+
+
+@dataclass
+class Term:
+    """A term as the page shows it."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+    iri: str | None = None
+
+
+@dataclass
+class Row:
+    predicate: Term
+    values: list[Term] = field(default_factory=list)
+
+
+def local_path(iri: str) -> str | None:
+    """This server's path for an instance IRI; None for IRIs that live elsewhere."""
+    if iri.startswith(vocab.ID_NS) and len(iri) > len(vocab.ID_NS):
+        return url_for("linkeddata.resource", rest=iri[len(vocab.ID_NS):])
+    return None
+
+
+def compact(iri: str) -> str:
+    """`npt:Paragraph` for a known namespace, else the IRI itself."""
+    best = ""
+    prefix = ""
+    for p, ns in vocab.PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, prefix = ns, p
+    return f"{prefix}:{iri[len(best):]}" if best else iri
+
+
+def _labels(iris: list[str]) -> dict[str, dict[str, str]]:
+    """{iri: {lang: label}} for the IRIs a page mentions, in one query."""
+    if not iris:
+        return {}
+    values = " ".join(str(NamedNode(i)) for i in iris[:MAX_LINKS])
+    preds = " ".join(str(p) for p in _LABEL_PREDICATES)
+    rows = select_rows(
+        state().store,
+        f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {preds} }} ?s ?p ?label }}",
+        timeout=state().config.timeout,
+    )
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        label = row.get("label")
+        if isinstance(label, Literal):
+            out[row["s"].value].setdefault(label.language or "", label.value)  # type: ignore[attr-defined]
+    return out
+
+
+def _pick(labels: dict[str, str]) -> str | None:
+    for lang in ("en", "", "zh"):
+        if labels.get(lang):
+            return labels[lang]
+    return next(iter(labels.values()), None)
+
+
+def _term(node: object, labels: dict[str, dict[str, str]]) -> Term:
+    if isinstance(node, NamedNode):
+        href = local_path(node.value)
+        if href is None and node.value.startswith(("http://", "https://")):
+            href = node.value
+        return Term(text=_pick(labels.get(node.value, {})) or compact(node.value), href=href, iri=node.value)
+    if isinstance(node, Literal):
+        datatype = node.datatype.value
+        shown = None if node.language or datatype in (vocab.XSD_NS + "string",) else compact(datatype)
+        return Term(text=node.value, lang=node.language, datatype=shown)
+    if isinstance(node, BlankNode):
+        return Term(text=f"_:{node.value}")
+    return Term(text=str(node))
+
+
+def _sources(iris: list[str]) -> dict[str, dict[str, str]]:
+    """The text and place of each text unit facts were derived from."""
+    if not iris:
+        return {}
+    values = " ".join(str(NamedNode(i)) for i in iris[:50])
+    rows = select_rows(
+        state().store,
+        f"""SELECT ?u ?text ?path ?number ?doc ?symbol WHERE {{ VALUES ?u {{ {values} }}
+              OPTIONAL {{ ?u {vocab.NPT.text} ?text }} OPTIONAL {{ ?u {vocab.NPT.itemPath} ?path }}
+              OPTIONAL {{ ?u {vocab.NPT.number} ?number }}
+              OPTIONAL {{ ?u {vocab.NPT.inDocument} ?doc OPTIONAL {{ ?doc {vocab.NPT.symbol} ?symbol }} }} }}""",
+        timeout=state().config.timeout,
+    )
+    out: dict[str, dict[str, str]] = {}
+    for row in rows:
+        entry = out.setdefault(row["u"].value, {})  # type: ignore[attr-defined]
+        for key in ("text", "path", "number", "doc", "symbol"):
+            if key in row and key not in entry:
+                entry[key] = row[key].value  # type: ignore[attr-defined]
+    return out
+
+
+def _page(iri: str, triples: list[Triple]) -> str:
+    node = NamedNode(iri)
+    outgoing = [t for t in triples if t.subject == node]
+    incoming = [t for t in triples if t.object == node and t.subject != node]
+    mentioned = {iri}
+    for t in triples:
+        for part in (t.subject, t.predicate, t.object):
+            if isinstance(part, NamedNode):
+                mentioned.add(part.value)
+    labels = _labels(sorted(mentioned))
+    own = labels.get(iri, {})
+    all_labels: dict[str, list[str]] = defaultdict(list)
+    for t in outgoing:
+        if t.predicate in _LABEL_PREDICATES and isinstance(t.object, Literal):
+            all_labels[t.object.language or ""].append(t.object.value)
+    types = [_term(t.object, labels) for t in outgoing if t.predicate == vocab.RDF.type]
+
+    out_rows: dict[str, Row] = {}
+    for t in sorted(outgoing, key=lambda t: (str(t.predicate), str(t.object))):
+        if t.predicate == vocab.RDF.type:
+            continue
+        row = out_rows.setdefault(t.predicate.value, Row(_term(t.predicate, labels)))
+        row.values.append(_term(t.object, labels))
+    in_rows: dict[str, Row] = {}
+    for t in sorted(incoming, key=lambda t: (str(t.predicate), str(t.subject))):
+        row = in_rows.setdefault(t.predicate.value, Row(_term(t.predicate, labels)))
+        row.values.append(_term(t.subject, labels))
+
+    quotes = [t.object.value for t in outgoing if t.predicate == vocab.NPT.quote and isinstance(t.object, Literal)]
+    derived = [t.object.value for t in outgoing
+               if t.predicate == vocab.PROV.wasDerivedFrom and isinstance(t.object, NamedNode)]
+    sources = _sources(derived)
+    provenance = [
+        {
+            "unit": _term(NamedNode(u), labels),
+            "text": sources.get(u, {}).get("text"),
+            "place": sources.get(u, {}).get("path") or sources.get(u, {}).get("number"),
+            "document": _term(NamedNode(sources[u]["doc"]), labels) if sources.get(u, {}).get("doc") else None,
+            "symbol": sources.get(u, {}).get("symbol"),
+        }
+        for u in derived
+    ]
+    title = _pick(own) or compact(iri)
+    return render_template(
+        "resource.html",
+        iri=iri,
+        title=title,
+        labels={lang: all_labels.get(lang, []) for lang in _LANGS},
+        other_labels={k: v for k, v in all_labels.items() if k not in _LANGS},
+        types=types,
+        outgoing=list(out_rows.values()),
+        incoming=list(in_rows.values()),
+        quotes=quotes,
+        provenance=provenance,
+        truncated=len(outgoing) >= MAX_LINKS or len(incoming) >= MAX_LINKS,
+        max_links=MAX_LINKS,
+    )
+
+
+@bp.route("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    iri = vocab.ID_NS + rest
+    try:
+        NamedNode(iri)
+    except ValueError:
+        abort(404)
+    offers = (*conneg.HTML_OFFERS, *conneg.GRAPH_OFFERS)
+    try:
+        chosen = conneg.negotiate(offers, request.headers.get("Accept"), request.args.get("format"))
+    except conneg.UnknownFormat as exc:
+        return error_response(400, f"unknown format {exc}; use html, ttl, nt, rdfxml or jsonld")
+    if chosen is None:
+        return error_response(406, "this resource is available as text/html, Turtle, N-Triples, RDF/XML or JSON-LD")
+    st = state()
+    try:
+        triples = st.store.describe(iri, limit=MAX_LINKS, timeout=st.config.timeout)
+        if not triples:
+            return error_response(404, f"nothing is known about {iri}")
+        if chosen == conneg.HTML:
+            resp = Response(_page(iri, triples), content_type="text/html; charset=utf-8")
+        else:
+            assert isinstance(chosen, RdfFormat)
+            prefixes = {p: ns for p, ns in vocab.PREFIXES.items() if ns != vocab.ID_NS}
+            body = serialize(triples, format=chosen,
+                             prefixes=prefixes if chosen in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None)
+            resp = Response(body, content_type=conneg.content_type(chosen))
+    except QueryError as exc:
+        return query_error_response(exc)
+    resp.headers["Vary"] = "Accept"
+    return resp

@@ -1,0 +1,170 @@
+"""Home page, the named-query library, dumps (`/data`), VoID, health, and the query page's vendored files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
+
+from kg import __version__, vocab
+from kg.querylib import load_library
+from kg.store import QueryError, select_rows
+from server import conneg
+from server.app import error_response, state
+from server.descriptions import counts, void_description
+from server.linkeddata import local_path
+from server.sparql import CORS_HEADERS, query_error_response, streamed_chunks
+
+bp = Blueprint("pages", __name__)
+
+#: Dumps are bounded by the graph's size, not by a query's cleverness: a longer limit.
+DUMP_TIMEOUT = 600.0
+_PAPERS_QUERY = f"""
+PREFIX npt: <{vocab.NPT_NS}>
+PREFIX dcterms: <{vocab.DCTERMS_NS}>
+SELECT ?paper (SAMPLE(?s) AS ?symbol) (SAMPLE(?t) AS ?title) WHERE {{
+  GRAPH <{vocab.DATA_GRAPH}> {{ ?paper a npt:WorkingPaper . }}
+  OPTIONAL {{ ?paper npt:symbol ?s }}
+  OPTIONAL {{ ?paper dcterms:title ?t }}
+}} GROUP BY ?paper ORDER BY ?symbol ?paper LIMIT 500
+"""
+
+
+@bp.route("/")
+def home() -> Response:
+    st = state()
+    try:
+        rows = select_rows(st.store, _PAPERS_QUERY, timeout=st.config.timeout)
+        n = counts()
+    except QueryError as exc:
+        return query_error_response(exc)
+    papers = [
+        {
+            "href": local_path(row["paper"].value),  # type: ignore[attr-defined]
+            "symbol": row["symbol"].value if "symbol" in row else row["paper"].value,  # type: ignore[attr-defined]
+            "title": row["title"].value if "title" in row else "",  # type: ignore[attr-defined]
+        }
+        for row in rows
+    ]
+    html = render_template("home.html", papers=papers, counts=n, data_graph=vocab.DATA_GRAPH,
+                           ontology_graph=vocab.ONTOLOGY_GRAPH, built=st.config.graph_built)
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.route("/queries")
+def queries() -> Response:
+    library = load_library(state().config.queries_dir)
+    entries = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "title_zh": q.title_zh,
+            "description": q.description,
+            "sparql": q.sparql,
+            "page": url_for("sparql.endpoint") + "#" + q.name,
+            "run": url_for("sparql.endpoint", query=q.sparql),
+        }
+        for q in library.values()
+    ]
+    offers = (*conneg.HTML_OFFERS, conneg.Offer("application/json", "application/json"))
+    fmt_param = request.args.get("format")
+    if fmt_param and fmt_param.lower() == "json":
+        fmt_param = "application/json"
+    try:
+        chosen = conneg.negotiate(offers, request.headers.get("Accept"), fmt_param)
+    except conneg.UnknownFormat as exc:
+        return error_response(400, f"unknown format {exc}; use html or json")
+    if chosen is None:
+        return error_response(406, "the query library is available as text/html or application/json")
+    if chosen == "application/json":
+        resp = json_response({"queries": entries})
+    else:
+        resp = Response(render_template("queries.html", queries=entries), content_type="text/html; charset=utf-8")
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def json_response(data: object, status: int = 200) -> Response:
+    resp = current_app.json.response(data)
+    resp.status_code = status
+    return resp
+
+
+@bp.route("/health")
+def health() -> Response:
+    st = state()
+    body: dict[str, object] = {
+        "status": "ok",
+        "version": __version__,
+        "graph": {"path": str(st.config.graph), "built": st.config.graph_built},
+        "store": "disk" if st.config.store_dir else "memory",
+    }
+    try:
+        body["triples"] = counts()[""]
+    except QueryError as exc:
+        body["status"] = "unavailable"
+        body["error"] = str(exc)
+    stats = getattr(st.store, "stats", None)
+    if callable(stats):
+        body["workers"] = stats()
+    resp = json_response(body, 200 if body["status"] == "ok" else 503)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    try:
+        chosen = conneg.negotiate(conneg.GRAPH_OFFERS, request.headers.get("Accept"), request.args.get("format"))
+    except conneg.UnknownFormat as exc:
+        return error_response(400, f"unknown format {exc}")
+    if chosen is None:
+        return error_response(406, "the VoID description is available in Turtle, N-Triples, RDF/XML and JSON-LD")
+    try:
+        body = void_description(chosen)  # type: ignore[arg-type]
+    except QueryError as exc:
+        return query_error_response(exc)
+    return Response(body, content_type=conneg.content_type(chosen), headers={"Vary": "Accept"})
+
+
+_EXTENSIONS = {"text/turtle": "ttl", "application/n-triples": "nt", "application/rdf+xml": "rdf",
+               "application/ld+json": "jsonld", "application/n-quads": "nq", "application/trig": "trig"}
+
+
+@bp.route("/data", methods=["GET", "OPTIONS"])
+def data() -> Response:
+    """The Graph Store Protocol's read side: everything, `?default` (the union) or `?graph=IRI`."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={**CORS_HEADERS, "Allow": "GET, OPTIONS"})
+    graphs = request.args.getlist("graph")
+    if len(graphs) > 1 or (graphs and "default" in request.args):
+        return error_response(400, "give either ?default or one ?graph=IRI")
+    graph = graphs[0] if graphs else None
+    offers = conneg.GRAPH_OFFERS if "default" in request.args else conneg.DATASET_OFFERS
+    try:
+        chosen = conneg.negotiate(offers, request.headers.get("Accept"), request.args.get("format"))
+    except conneg.UnknownFormat as exc:
+        return error_response(400, f"unknown format {exc}; use one of {conneg.format_names()}")
+    if chosen is None:
+        return error_response(406, "no acceptable RDF format; this server writes Turtle, N-Triples, RDF/XML, "
+                                   "JSON-LD, N-Quads and TriG")
+    st = state()
+    try:
+        if graph is not None and graph not in counts():
+            return error_response(404, f"no graph named {graph} here")
+        chunks = st.store.dump(chosen, graph=graph, timeout=max(DUMP_TIMEOUT, st.config.timeout))  # type: ignore[arg-type]
+    except QueryError as exc:
+        return query_error_response(exc)
+    resp = Response(streamed_chunks(chunks), content_type=conneg.content_type(chosen))
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Content-Disposition"] = f'inline; filename="npt-kg.{_EXTENSIONS.get(chosen.media_type, "rdf")}"'  # type: ignore[union-attr]
+    resp.headers.update(CORS_HEADERS)
+    return resp
+
+
+@bp.route("/assets/yasgui/<path:filename>")
+def yasgui_asset(filename: str) -> Response:
+    """YASGUI's files, installed from npm at setup and served from here (no CDN)."""
+    directory = state().config.assets_dir
+    if not directory.is_dir():
+        abort(404)
+    resp = send_from_directory(directory, filename, max_age=86400)
+    return resp

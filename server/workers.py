@@ -1,0 +1,448 @@
+"""A small pool of worker processes that answer queries, so that a time limit really stops one.
+
+pyoxigraph cannot interrupt a running query, and a thread cannot be killed; a process
+can. Each worker opens its own store (read-only on disk, or loaded into memory),
+answers one request at a time, and streams the bytes pyoxigraph's serializers write
+back over a pipe in chunks. A request that passes its deadline gets its worker killed
+(freeing the query's memory and CPU at once) and a fresh worker started in the
+background, while the others keep serving. A worker that dies on a query (the
+engine's parser can overflow its stack) is replaced the same way.
+
+Workers are fresh interpreters (`python -m server.workers`), never forks of the
+threaded web server, joined to it by a socket pair. Before opening its store each worker moves into a network
+namespace of its own where that is permitted, so no query can reach the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from pyoxigraph import RdfFormat, Triple, parse
+
+from kg import vocab
+from kg.errors import UserError
+from kg.store import (
+    DEFAULT_FORMATS,
+    Formats,
+    NotAcceptable,
+    OxigraphStore,
+    QueryError,
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    ReadOnlyError,
+    ResultKind,
+    StoreSpec,
+    StoreUnavailable,
+    describe_in_store,
+    dump_store,
+    format_from_media_type,
+    run_query,
+    start_query_thread,
+)
+
+log = logging.getLogger("npt_kg.server")
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+# --- inside a worker process ----------------------------------------------------------------------
+
+
+def isolate_network() -> bool:
+    """Leave the host's network (a fresh, empty network namespace); False where not permitted."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    flags = [_CLONE_NEWNET] if os.geteuid() == 0 else []
+    flags.append(_CLONE_NEWUSER | _CLONE_NEWNET)
+    return any(libc.unshare(f) == 0 for f in flags)
+
+
+def _serve(conn: Connection, store: OxigraphStore) -> None:
+    """Answer requests until the pipe closes or a stop arrives."""
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        op = request[0]
+        if op == "stop":
+            return
+        try:
+            if op == "query":
+                _answer_query(conn, store, *request[1:])
+            elif op == "count":
+                conn.send(("value", store.triple_count()))
+            elif op == "dump":
+                fmt = RdfFormat.from_media_type(request[1])
+                conn.send(("start", ResultKind.GRAPH.value, fmt.media_type))
+                dump_store(store.store, fmt, lambda data: conn.send(("chunk", data)), graph=request[2])
+                conn.send(("end",))
+            elif op == "describe":
+                triples = describe_in_store(store.store, request[1], request[2])
+                from pyoxigraph import serialize
+
+                conn.send(("value", serialize(triples, format=RdfFormat.N_TRIPLES)))
+            elif op == "graphs":
+                conn.send(("value", store.graph_names()))
+            else:
+                conn.send(("error", "query", f"unknown request {op!r}"))
+        except (BrokenPipeError, EOFError):
+            return
+        except Exception as exc:  # reported to the web process, which answers with a message
+            with contextlib.suppress(OSError):
+                conn.send(("error", "query", f"{type(exc).__name__}: {exc}"))
+
+
+def _answer_query(conn: Connection, store: OxigraphStore, sparql: str, formats: Sequence[str | None],
+                  default_graph_uris: Sequence[str], named_graph_uris: Sequence[str], max_rows: int | None) -> None:
+    started = False
+
+    def on_start(kind: ResultKind, fmt: Any) -> None:
+        nonlocal started
+        conn.send(("start", kind.value, fmt.media_type))
+        started = True
+
+    try:
+        run_query(store.store, sparql, formats=Formats.from_media_types(formats),
+                  default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris,
+                  max_rows=max_rows, on_start=on_start, write=lambda data: conn.send(("chunk", data)))
+    except NotAcceptable as exc:
+        conn.send(("error", "not_acceptable", exc.kind.value))
+        return
+    except QuerySyntaxError as exc:
+        from server.guard import classify_syntax_error
+
+        err = classify_syntax_error(sparql, str(exc))
+        conn.send(("error", "readonly" if isinstance(err, ReadOnlyError) else "syntax", str(err)))
+        return
+    except QueryError as exc:
+        conn.send(("error", "query", str(exc)))
+        return
+    except (ValueError, RuntimeError, OSError) as exc:  # evaluation errors (e.g. unbound SERVICE name)
+        conn.send(("error", "query" if not started else "abort", str(exc)))
+        return
+    conn.send(("end",))
+
+
+def worker_main(conn: Connection) -> None:
+    """Entry point of a worker process: read the store spec, open the store, serve."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the web server's to handle
+    try:
+        spec, sandbox = conn.recv()
+    except (EOFError, OSError):
+        return
+    isolated = isolate_network() if sandbox else False
+    try:
+        store = spec.open()
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready", os.getpid(), isolated))
+    start_query_thread(lambda: _serve(conn, store), "npt-kg-worker").join()
+
+
+# --- in the web process -------------------------------------------------------------------------------
+
+
+class _Expired(Exception):
+    pass
+
+
+class _Died(Exception):
+    pass
+
+
+class _Worker:
+    """The web process's handle on one worker process."""
+
+    def __init__(self, process: subprocess.Popen, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.pid: int | None = None
+        self.isolated = False
+
+    def recv(self, deadline: float) -> tuple:
+        remaining = deadline - time.monotonic()
+        try:
+            if remaining <= 0 or not self.conn.poll(remaining):
+                raise _Expired
+            return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise _Died from exc
+
+    def send(self, message: tuple) -> None:
+        try:
+            self.conn.send(message)
+        except (OSError, ValueError) as exc:
+            raise _Died from exc
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+
+_ERRORS = {"syntax": QuerySyntaxError, "readonly": ReadOnlyError, "query": QueryError}
+
+
+class WorkerPool:
+    """A `GraphStore` whose queries run in worker processes, each under a wall-clock limit."""
+
+    def __init__(self, spec: StoreSpec, *, size: int = 2, timeout: float = 30.0, sandbox: bool = True,
+                 start_timeout: float = 900.0) -> None:
+        if size < 1:
+            raise UserError("--workers must be at least 1", exit_code=2)
+        self.spec = spec
+        self.size = size
+        self.timeout = timeout
+        self.sandbox = sandbox
+        self.start_timeout = start_timeout
+        self.restarts = 0
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+
+    # -- lifecycle
+
+    def start(self) -> WorkerPool:
+        """Start every worker and wait until each has opened its store."""
+        pending = [self._launch() for _ in range(self.size)]
+        for worker in pending:
+            self._await_ready(worker, raise_errors=True)
+        return self
+
+    def _launch(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(vocab.ROOT), env.get("PYTHONPATH")) if p)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "server.workers", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL,
+            )
+        finally:
+            theirs.close()
+        worker = _Worker(process, Connection(ours.detach()))
+        worker.send((self.spec, self.sandbox))
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker, *, raise_errors: bool) -> bool:
+        try:
+            msg = worker.recv(time.monotonic() + self.start_timeout)
+        except (_Expired, _Died):
+            msg = ("failed", "the worker process exited while opening the store")
+        if msg[0] != "ready":
+            self._forget(worker)
+            if raise_errors:
+                self.close()
+                raise UserError(f"query worker could not open the store: {msg[1]}")
+            log.error("query worker could not open the store: %s", msg[1])
+            return False
+        worker.pid, worker.isolated = msg[1], msg[2]
+        if self._closed:
+            self._forget(worker)
+            return False
+        self._idle.put(worker)
+        return True
+
+    def _forget(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill `worker` now and start its successor in the background."""
+        self._forget(worker)
+        if self._closed:
+            return
+        with self._lock:
+            self.restarts += 1
+
+        def respawn() -> None:
+            for attempt in range(5):
+                if self._closed:
+                    return
+                if self._await_ready(self._launch(), raise_errors=False):
+                    return
+                time.sleep(min(30.0, 2.0**attempt))
+
+        threading.Thread(target=respawn, name="npt-kg-respawn", daemon=True).start()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            with contextlib.suppress(_Died):
+                worker.send(("stop",))
+        for worker in workers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(1)
+            self._forget(worker)
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            workers = list(self._workers)
+        return {
+            "size": self.size,
+            "alive": sum(1 for w in workers if w.pid is not None and w.alive()),
+            "idle": self._idle.qsize(),
+            "restarts": self.restarts,
+            "pids": sorted(w.pid for w in workers if w.pid is not None),
+            "network_isolated": all(w.isolated for w in workers if w.pid is not None),
+        }
+
+    # -- running requests
+
+    def _acquire(self, deadline: float) -> _Worker:
+        while True:
+            remaining = deadline - time.monotonic()
+            if self._closed:
+                raise StoreUnavailable("the server is shutting down")
+            try:
+                worker = self._idle.get(timeout=max(0.0, remaining)) if remaining > 0 else self._idle.get_nowait()
+            except queue.Empty:
+                raise StoreUnavailable(
+                    "all query workers are busy; try again in a moment") from None
+            if worker.alive():
+                return worker
+            self._replace(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        if self._closed:
+            self._forget(worker)
+        else:
+            self._idle.put(worker)
+
+    def _deadline(self, timeout: float | None) -> tuple[float, float]:
+        limit = self.timeout if timeout is None else timeout
+        return time.monotonic() + limit, limit
+
+    def _stream(self, worker: _Worker, request: tuple, deadline: float, limit: float) -> QueryResult:
+        """Send `request`, wait for the result to start and its first chunk, and stream the rest."""
+        try:
+            worker.send(request)
+            msg = worker.recv(deadline)
+            if msg[0] == "error":
+                self._release(worker)
+                if msg[1] == "not_acceptable":
+                    raise NotAcceptable(ResultKind(msg[2]))
+                raise _ERRORS.get(msg[1], QueryError)(msg[2])
+            _, kind_name, media_type = msg
+            kind = ResultKind(kind_name)
+            first = worker.recv(deadline)
+        except _Expired:
+            self._replace(worker)
+            raise QueryTimeout(f"query stopped after {limit:g} s, this endpoint's time limit") from None
+        except _Died:
+            self._replace(worker)
+            raise StoreUnavailable("the query engine stopped while evaluating this query", query_fault=True) from None
+
+        def chunks() -> Iterator[bytes]:
+            finished = False
+            try:
+                msg = first
+                while True:
+                    if msg[0] == "end":
+                        finished = True
+                        self._release(worker)
+                        return
+                    if msg[0] == "chunk":
+                        yield msg[1]
+                    else:  # an error after the output began: the response can only be cut short
+                        finished = True
+                        self._release(worker)
+                        raise QueryError(str(msg[-1]))
+                    msg = worker.recv(deadline)
+            except _Expired:
+                finished = True
+                self._replace(worker)
+                raise QueryTimeout(f"query stopped after {limit:g} s, this endpoint's time limit") from None
+            except _Died:
+                finished = True
+                self._replace(worker)
+                raise StoreUnavailable("the query engine stopped while writing results") from None
+            finally:
+                if not finished:  # the client went away mid-stream: the worker is mid-answer
+                    self._replace(worker)
+
+        return QueryResult(kind, format_from_media_type(kind, media_type), chunks())
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        formats: Formats = DEFAULT_FORMATS,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        deadline, limit = self._deadline(timeout)
+        worker = self._acquire(deadline)
+        request = ("query", sparql, formats.to_media_types(), list(default_graph_uris), list(named_graph_uris),
+                   max_rows)
+        return self._stream(worker, request, deadline, limit)
+
+    def dump(self, format: RdfFormat, *, graph: str | None = None, timeout: float | None = None) -> Iterator[bytes]:
+        deadline, limit = self._deadline(timeout)
+        worker = self._acquire(deadline)
+        return iter(self._stream(worker, ("dump", format.media_type, graph), deadline, limit))
+
+    def _call(self, request: tuple, timeout: float | None = None) -> Any:
+        deadline, limit = self._deadline(timeout)
+        worker = self._acquire(deadline)
+        try:
+            worker.send(request)
+            msg = worker.recv(deadline)
+        except _Expired:
+            self._replace(worker)
+            raise QueryTimeout(f"request stopped after {limit:g} s, this endpoint's time limit") from None
+        except _Died:
+            self._replace(worker)
+            raise StoreUnavailable("the query engine stopped") from None
+        self._release(worker)
+        if msg[0] == "error":
+            raise QueryError(msg[2])
+        return msg[1]
+
+    def triple_count(self) -> int:
+        return int(self._call(("count",)))
+
+    def graph_names(self) -> list[str]:
+        return list(self._call(("graphs",)))
+
+    def describe(self, iri: str, *, limit: int | None = None, timeout: float | None = None) -> list[Triple]:
+        data = self._call(("describe", iri, limit), timeout)
+        return list(parse(data, RdfFormat.N_TRIPLES))
+
+
+if __name__ == "__main__":
+    worker_main(Connection(int(sys.argv[1])))
