@@ -414,12 +414,13 @@ class Extractor:
         treaty_at = [(mt.start, mt.entity) for mt in matches if mt.entity.kind == "treaty"]
         extra: list[Match] = []
         for m in BARE_TREATY_RE.finditer(masked):
-            t = self._context_treaty(treaty_at, m.start(), npt_paper)
+            t = self._context_treaty(treaty_at, m.start(), npt_paper, masked)
             if t is not None:
                 extra.append(Match(m.start(), m.end(), t, m.group(0)))
         for m in ARTICLE_RE.finditer(masked):
             n = cn_number(m.group(1))
-            t = self._context_treaty(treaty_at + [(x.start, x.entity) for x in extra], m.start(), npt_paper)
+            t = self._context_treaty(treaty_at + [(x.start, x.entity) for x in extra], m.start(), npt_paper,
+                                    masked)
             if n and t is not None:
                 unit.articles.append((t, to_roman(n)))
         matches = sorted(matches + extra, key=lambda x: x.start)
@@ -427,8 +428,11 @@ class Extractor:
         unit.statements.extend(self._statements(unit, own, masked, matches))
         return matches
 
-    def _context_treaty(self, treaty_at: list[tuple[int, Entity]], pos: int, npt_paper: bool) -> Entity | None:
-        before = [t for p, t in treaty_at if p < pos]
+    def _context_treaty(self, treaty_at: list[tuple[int, Entity]], pos: int, npt_paper: bool,
+                        text: str = "") -> Entity | None:
+        """The treaty named last before `pos` in the same sentence, else the NPT in an NPT paper."""
+        sentence_start = max(text.rfind(c, 0, pos) for c in "。；;") + 1 if text else 0
+        before = [t for p, t in treaty_at if sentence_start <= p < pos]
         if before:
             return before[-1]
         return self.default_treaty if npt_paper else None

@@ -310,10 +310,21 @@ class BodyParser:
         assert self.cur_fn is not None
         if not ends_sentence(self.cur_fn.text.tail()):
             return True
+        if self.fn_zone and self._page_ends_ahead(i):
+            return True  # still above the page break, so still in the footnote area
         unit = self.cur_unit
         if unit is not None and not self.cur_is_heading and not ends_sentence(unit.tail()):
             return False  # the footnote is complete and the paragraph above it is not
         return self._heading_run(i) is None
+
+    def _page_ends_ahead(self, i: int, limit: int = 12) -> bool:
+        """Whether page debris comes after line i before anything starts: then line i is above the break."""
+        for ln in self.lines[i + 1 : i + 1 + limit]:
+            if self._is_debris(ln.s):
+                return True
+            if self._structural(ln.s):
+                return False
+        return False
 
     def _body_line(self, i: int) -> int:
         ln = self.lines[i]

@@ -497,6 +497,9 @@ def _pull(
         except _Cancelled:
             pass
         except BaseException as exc:  # handed to the consumer, which raises it
+            # pyoxigraph results must be dropped on the thread that made them: cut the
+            # traceback, whose frames hold them, before the exception changes threads.
+            exc.__traceback__ = None
             with contextlib.suppress(_Cancelled):
                 put(("error", exc))
 

@@ -46,13 +46,16 @@ def install(dest: Path = DEFAULT_DEST, version: str = VERSION, *, force: bool = 
     current = installed(dest)
     if current and current.get("version") == version and not force:
         return current
-    npm_bin = npm or shutil.which("npm")
+    npm_bin = shutil.which(npm or "npm")
     if not npm_bin:
         raise UserError("npm not found: install Node.js/npm, or use the plain query form")
     with tempfile.TemporaryDirectory(prefix="npt-kg-yasgui-") as tmp:
         cmd = [npm_bin, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-save",
                "--loglevel=error", "--prefix", tmp, f"{PACKAGE}@{version}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=tmp)
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=tmp)
+        except OSError as exc:
+            raise UserError(f"cannot run {npm_bin}: {exc}") from exc
         if proc.returncode != 0:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
             raise UserError(f"npm install {PACKAGE}@{version} failed: {' / '.join(tail)}")

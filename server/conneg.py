@@ -30,22 +30,23 @@ class Offer:
 # Order matters: on equal quality the first offer wins (so */* gets the first).
 RESULT_OFFERS: tuple[Offer, ...] = (
     Offer("application/sparql-results+json", QueryResultsFormat.JSON),
-    Offer("application/json", QueryResultsFormat.JSON),
     Offer("application/sparql-results+xml", QueryResultsFormat.XML),
-    Offer("application/xml", QueryResultsFormat.XML),
-    Offer("text/xml", QueryResultsFormat.XML),
     Offer("text/csv", QueryResultsFormat.CSV),
     Offer("text/tab-separated-values", QueryResultsFormat.TSV),
+    # generic aliases last, so that wildcards (text/*, */*) pick a canonical type
+    Offer("application/json", QueryResultsFormat.JSON),
+    Offer("application/xml", QueryResultsFormat.XML),
+    Offer("text/xml", QueryResultsFormat.XML),
 )
 GRAPH_OFFERS: tuple[Offer, ...] = (
     Offer("text/turtle", RdfFormat.TURTLE),
-    Offer("application/x-turtle", RdfFormat.TURTLE),
     Offer("application/n-triples", RdfFormat.N_TRIPLES),
-    Offer("text/plain", RdfFormat.N_TRIPLES),
     Offer("application/rdf+xml", RdfFormat.RDF_XML),
+    Offer("application/ld+json", RdfFormat.JSON_LD),
+    Offer("application/x-turtle", RdfFormat.TURTLE),
+    Offer("text/plain", RdfFormat.N_TRIPLES),
     Offer("application/xml", RdfFormat.RDF_XML),
     Offer("text/xml", RdfFormat.RDF_XML),
-    Offer("application/ld+json", RdfFormat.JSON_LD),
     Offer("application/json", RdfFormat.JSON_LD),
 )
 DATASET_OFFERS: tuple[Offer, ...] = (
@@ -80,6 +81,7 @@ class UnknownFormat(ValueError):
 
 def _with_charset(media_type: str) -> str:
     """Where the media type has a charset parameter, say UTF-8 (CSV and TSV are read wrongly without)."""
+    media_type = media_type.split(";")[0].strip()
     if media_type.startswith("text/") or media_type.endswith("xml") or media_type in (
         "application/n-triples", "application/n-quads", "application/trig",
     ):

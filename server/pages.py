@@ -20,9 +20,11 @@ DUMP_TIMEOUT = 600.0
 _PAPERS_QUERY = f"""
 PREFIX npt: <{vocab.NPT_NS}>
 PREFIX dcterms: <{vocab.DCTERMS_NS}>
-SELECT ?paper (SAMPLE(?s) AS ?symbol) (SAMPLE(?t) AS ?title) WHERE {{
+PREFIX rdfs: <{vocab.RDFS_NS}>
+SELECT ?paper (SAMPLE(?s) AS ?symbol) (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title) WHERE {{
   GRAPH <{vocab.DATA_GRAPH}> {{ ?paper a npt:WorkingPaper . }}
   OPTIONAL {{ ?paper npt:symbol ?s }}
+  OPTIONAL {{ ?paper rdfs:label ?l FILTER(langMatches(lang(?l), "en")) }}
   OPTIONAL {{ ?paper dcterms:title ?t }}
 }} GROUP BY ?paper ORDER BY ?symbol ?paper LIMIT 500
 """
@@ -39,7 +41,7 @@ def home() -> Response:
     papers = [
         {
             "href": local_path(row["paper"].value),  # type: ignore[attr-defined]
-            "symbol": row["symbol"].value if "symbol" in row else row["paper"].value,  # type: ignore[attr-defined]
+            "symbol": next(row[k].value for k in ("symbol", "label", "paper") if k in row),  # type: ignore[attr-defined]
             "title": row["title"].value if "title" in row else "",  # type: ignore[attr-defined]
         }
         for row in rows
@@ -66,12 +68,12 @@ def queries() -> Response:
     ]
     offers = (*conneg.HTML_OFFERS, conneg.Offer("application/json", "application/json"))
     fmt_param = request.args.get("format")
-    if fmt_param and fmt_param.lower() == "json":
-        fmt_param = "application/json"
-    try:
-        chosen = conneg.negotiate(offers, request.headers.get("Accept"), fmt_param)
-    except conneg.UnknownFormat as exc:
-        return error_response(400, f"unknown format {exc}; use html or json")
+    if fmt_param:
+        if fmt_param.lower() not in ("json", "html"):
+            return error_response(400, f"unknown format {fmt_param}; use html or json")
+        chosen: object = "application/json" if fmt_param.lower() == "json" else conneg.HTML
+    else:
+        chosen = conneg.choose(conneg.parse_accept(request.headers.get("Accept")), offers)
     if chosen is None:
         return error_response(406, "the query library is available as text/html or application/json")
     if chosen == "application/json":

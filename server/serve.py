@@ -96,18 +96,23 @@ def run(args: argparse.Namespace) -> int:
         max_rows=args.max_rows or None,
         workers=args.workers,
     )
-    app = create_app(config)
+    apps: list = []
+
+    def application(environ, start_response):  # the real app, once it exists (it is set before serving)
+        return apps[0](environ, start_response)
+
+    try:  # bind first: a port in use is reported before the workers are started
+        server = create_server(application, host=args.host, port=args.port, threads=args.threads, ident="npt-kg",
+                               max_request_body_size=MAX_REQUEST_BODY, clear_untrusted_proxy_headers=True)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
 
     def stop(signum: int, _frame: object) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        try:
-            server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="npt-kg",
-                                   max_request_body_size=MAX_REQUEST_BODY, clear_untrusted_proxy_headers=True)
-        except OSError as exc:
-            raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+        apps.append(create_app(config))
         host, port = server.effective_host, server.effective_port  # type: ignore[union-attr]
         shown = f"[{host}]" if ":" in str(host) else host
         _say(f"SPARQL endpoint at http://{shown}:{port}/sparql ({config.workers} workers, "
@@ -116,5 +121,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        close_app(app)
+        server.close()
+        if apps:
+            close_app(apps[0])
     return 0

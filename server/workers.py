@@ -17,17 +17,21 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import logging
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from pyoxigraph import RdfFormat, Triple, parse
@@ -226,15 +230,38 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._closed = False
+        self._snapshot: Path | None = None
 
     # -- lifecycle
 
     def start(self) -> WorkerPool:
         """Start every worker and wait until each has opened its store."""
+        self._snapshot_files()
         pending = [self._launch() for _ in range(self.size)]
         for worker in pending:
             self._await_ready(worker, raise_errors=True)
         return self
+
+    def _snapshot_files(self) -> None:
+        """In-memory workers load files; a worker started later (to replace one) must load the same
+        graph even if the file is rebuilt meanwhile, so they all load private copies."""
+        if self.spec.store_dir is not None or self._snapshot is not None:
+            return
+        if not self.spec.graph.exists():
+            raise UserError(f"{self.spec.graph}: no built graph here; run 'npt-kg build' first")
+        self._snapshot = Path(tempfile.mkdtemp(prefix="npt-kg-serve-"))
+        try:
+            graph = self._snapshot / "graph.ttl"
+            shutil.copyfile(self.spec.graph, graph)
+            ontology = []
+            for i, path in enumerate(self.spec.ontology_files):
+                ontology.append(self._snapshot / f"ontology-{i}.ttl")
+                shutil.copyfile(path, ontology[-1])
+        except OSError as exc:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot = None
+            raise UserError(f"cannot read the graph or the ontology: {exc}") from exc
+        self.spec = dataclasses.replace(self.spec, graph=graph, ontology_files=tuple(ontology))
 
     def _launch(self) -> _Worker:
         ours, theirs = socket.socketpair()
@@ -306,6 +333,8 @@ class WorkerPool:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 worker.process.wait(1)
             self._forget(worker)
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
 
     def stats(self) -> dict[str, Any]:
         with self._lock:

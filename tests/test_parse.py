@@ -477,3 +477,66 @@ def test_splitting_neither_loses_nor_duplicates_text(paras: list[dict], data: st
     assert stored == original
     headings = [p["heading"] for p in paras if p["heading"]]
     assert [s.heading for s in paper.sections if s.heading] == headings
+
+
+DEBRIS = ["https://undocs.org/ch/A/71/371", "2/5", "24-08531 (C)", "NPT/CONF.2026/PC.II/WP.42", "*2408531*"]
+
+
+@st.composite
+def papers_with_footnotes(draw: st.DrawFn) -> tuple[list[list[str]], list[str]]:
+    """Paragraphs as lists of sentences, and the footnote bodies marked after some of those sentences."""
+    paras = [draw(st.lists(sentences("。"), min_size=1, max_size=4)) for _ in range(draw(st.integers(1, 4)))]
+    notes = [draw(sentences("。")) for _ in range(sum(len(p) for p in paras))]
+    return paras, notes
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=papers_with_footnotes(), data=st.data())
+def test_footnotes_at_page_bottoms_never_swallow_or_split_paragraph_text(
+        content: tuple[list[list[str]], list[str]], data: st.DataObject) -> None:
+    paras, notes = content
+    lines = HEADER.splitlines()
+    expected_marks: list[list[str]] = []
+    bodies: list[str] = []
+    for n, sentences_ in enumerate(paras, 1):
+        marks: list[str] = []
+        text = f"{n}. "
+        pending: list[tuple[int, str]] = []  # (position in text after which the mark ends, mark)
+        for sentence in sentences_:
+            text += sentence
+            if data.draw(st.booleans()):
+                mark = str(len(bodies) + 1)
+                bodies.append(notes[len(bodies)])
+                marks.append(mark)
+                text += mark + " "
+                pending.append((len(text), mark))
+        expected_marks.append(marks)
+        pos = 0
+        while pos < len(text):
+            width = data.draw(st.integers(len(f"{n}. ") if pos == 0 else 1, 40))
+            while text[pos:pos + width].strip().isdigit():
+                width += 1  # a mark stays on a line with the text it follows
+            lines.append(text[pos:pos + width])
+            pos += width
+            lines.extend([""] * data.draw(st.integers(0, 1)))
+            # Footnotes whose marks are now printed go to the bottom of this page.
+            due = [m for end, m in pending if end <= pos]
+            if due and data.draw(st.booleans()):
+                pending = [(end, m) for end, m in pending if end > pos]
+                lines.append("__________________")
+                for mark in due:
+                    body = bodies[int(mark) - 1]
+                    cut = data.draw(st.integers(1, len(body)))
+                    lines.append(f" {mark} {body[:cut]}")
+                    if body[cut:]:
+                        lines.append(body[cut:])
+                lines.extend(data.draw(st.lists(st.sampled_from(DEBRIS), min_size=1, max_size=3)))
+        if pending:  # the page ends with the paragraph
+            lines.append("__________________")
+            lines.extend(f" {m} {bodies[int(m) - 1]}" for _, m in pending)
+            lines.append(data.draw(st.sampled_from(DEBRIS)))
+    paper = parse("\n".join(lines) + "\n")
+    assert paper.warnings == []
+    assert [p.text for p in paper.paragraphs] == ["".join(s) for s in paras]
+    assert [p.footnote_marks for p in paper.paragraphs] == expected_marks
+    assert [(f.mark, f.text) for f in paper.footnotes] == [(str(k), b) for k, b in enumerate(bodies, 1)]

@@ -59,8 +59,9 @@ def _used_terms() -> dict[str, set[str]]:
             used.setdefault(term, set()).add(str(path.relative_to(vocab.ROOT)))
     shapes = rdflib.Graph().parse(vocab.SHAPES_FILE, format="turtle")
     shape_text = vocab.SHAPES_FILE.read_text(encoding="utf-8")
-    for term in {str(t)[len(NPT_NS):] for triple in shapes for t in triple
-                 if isinstance(t, rdflib.URIRef) and str(t).startswith(NPT_NS)} | _terms_in_text(shape_text, python=False):
+    in_shapes = {str(t)[len(NPT_NS):] for triple in shapes for t in triple
+                 if isinstance(t, rdflib.URIRef) and str(t).startswith(NPT_NS)}
+    for term in in_shapes | _terms_in_text(shape_text, python=False):
         used.setdefault(term, set()).add("ontology/shapes.ttl")
     for path in (vocab.MEASURE_SCHEME_FILE, vocab.RISK_SCHEME_FILE):
         g = rdflib.Graph().parse(path, format="turtle")
