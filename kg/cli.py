@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store-dir", type=Path, default=None,
                    help="keep the store on disk here (loaded once, reopened instantly later)")
     p.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds (default: 30)")
-    p.add_argument("--max-rows", type=int, default=100_000, help="row cap for SELECT results (default: 100000)")
+    p.add_argument("--max-rows", type=int, default=100_000,
+                   help="row cap for SELECT results, 0 for none (default: 100000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
     p.add_argument("--threads", type=int, default=8, help="waitress threads (default: 8)")
     _graph_arg(p)

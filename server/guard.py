@@ -137,8 +137,14 @@ def explain_update(text: str) -> ReadOnlyError:
     return ReadOnlyError("this endpoint is read-only: SPARQL Update is not accepted, only queries")
 
 
+#: rdflib's parser is pure Python (about a second per 100 KB); longer texts get the plain refusal.
+MAX_EXPLAINED_UPDATE = 16 * 1024
+
+
 def update_operations(text: str) -> list[str] | None:
-    """The operations of `text` parsed as SPARQL 1.1 Update, or None when it is not one."""
+    """The operations of `text` parsed as SPARQL 1.1 Update, or None when it is not one (or too long to tell)."""
+    if len(text) > MAX_EXPLAINED_UPDATE:
+        return None
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseUpdate
 
