@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from kg.model import PaperError, ParsedPaper
@@ -463,7 +463,9 @@ _MARKERS = re.compile(r"\((?:[a-z]+|[一二三四五六七八九十]+)\) |• ")
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paras=papers(), data=st.data())
 def test_splitting_neither_loses_nor_duplicates_text(paras: list[dict], data: st.DataObject) -> None:
-    paper = parse(render(paras, data))
+    rendered = render(paras, data)
+    note(rendered)
+    paper = parse(rendered)
     assert [p.number for p in paper.paragraphs] == list(range(1, len(paras) + 1))
     assert paper.warnings == []
     for para, got in zip(paras, paper.paragraphs, strict=True):
@@ -535,7 +537,9 @@ def test_footnotes_at_page_bottoms_never_swallow_or_split_paragraph_text(
             lines.append("__________________")
             lines.extend(f" {m} {bodies[int(m) - 1]}" for _, m in pending)
             lines.append(data.draw(st.sampled_from(DEBRIS)))
-    paper = parse("\n".join(lines) + "\n")
+    rendered = "\n".join(lines) + "\n"
+    note(rendered)
+    paper = parse(rendered)
     assert paper.warnings == []
     assert [p.text for p in paper.paragraphs] == ["".join(s) for s in paras]
     assert [p.footnote_marks for p in paper.paragraphs] == expected_marks
