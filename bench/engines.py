@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import query_form, self_peak_mb, summarize
+
+#: Exit status of an engine process that stopped at a query over the cap (the caller resumes after it).
+TIMED_OUT_EXIT = 3
 
 
 class QueryTimeout(Exception):
@@ -62,12 +68,37 @@ def measure(run: Callable[[], object], reps: int, budget: float, cap: float | No
                     break
     except QueryTimeout:
         return {"status": "timeout", "cap_s": cap, **summarize(times)}
+    except TimeoutError as exc:  # raised by callers whose own limit passed (the server's time limit)
+        return {"status": "timeout", "cap_s": float(str(exc) or 0) or cap, **summarize(times)}
     except Exception as exc:  # a failing query is a result to report, not a crash of the benchmark
         return {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:500], **summarize(times)}
     return {"status": "ok", **summarize(times)}
 
 
-def run_oxigraph(graph: Path, queries: list[dict], reps: int, budget: float) -> dict:
+def _in_thread(fn: Callable[[], None], cap: float) -> None:
+    """Run `fn` in a thread and wait at most `cap` seconds.
+
+    pyoxigraph runs a query inside one native call that no signal interrupts; when the cap
+    passes, the caller records the timeout and ends the whole process (see `run_oxigraph`).
+    """
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            fn()
+        except BaseException as exc:  # handed to the caller below
+            box["exc"] = exc
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(cap)
+    if t.is_alive():
+        raise QueryTimeout
+    if "exc" in box:
+        raise box["exc"]
+
+
+def run_oxigraph(graph: Path, queries: list[dict], reps: int, budget: float, cap: float, out_path: Path) -> dict:
     from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 
     from kg.store import load_dataset
@@ -79,7 +110,7 @@ def run_oxigraph(graph: Path, queries: list[dict], reps: int, budget: float) -> 
     for q in queries:
         result: dict = {}
 
-        def run(q: dict = q, result: dict = result) -> None:
+        def query(q: dict = q, result: dict = result) -> None:
             res = store.query(q["sparql"], use_default_graph_as_union=True)
             if isinstance(res, QuerySolutions | QueryBoolean):
                 data = res.serialize(format=QueryResultsFormat.JSON)
@@ -88,15 +119,28 @@ def run_oxigraph(graph: Path, queries: list[dict], reps: int, budget: float) -> 
             result["bytes"] = len(data)
             result["data"] = data
 
-        stats = measure(run, reps, budget)
-        stats["rows"] = _rows(result.pop("data", b""), q["sparql"])
+        stats = measure(lambda query=query: _in_thread(query, cap), reps, budget, cap=None)
+        if stats["status"] == "timeout":
+            stats["cap_s"] = cap
+        stats["rows"] = _rows(result.pop("data", None), q["sparql"])
         stats["bytes"] = result.get("bytes")
         out["queries"][q["name"]] = stats
-    out["peak_mb"] = self_peak_mb()
+        out["peak_mb"] = self_peak_mb()
+        _save(out, out_path)
+        if stats["status"] == "timeout":
+            # the runaway query still holds a core: stop here; the caller restarts with the remaining queries
+            sys.stdout.flush()
+            os._exit(TIMED_OUT_EXIT)
     return out
 
 
-def run_rdflib(graph: Path, queries: list[dict], reps: int, budget: float, cap: float) -> dict:
+def _save(result: dict, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def run_rdflib(graph: Path, queries: list[dict], reps: int, budget: float, cap: float, out_path: Path) -> dict:
     from rdflib import Dataset, URIRef
 
     from kg import vocab
@@ -122,10 +166,11 @@ def run_rdflib(graph: Path, queries: list[dict], reps: int, budget: float, cap: 
             result["data"] = data
 
         stats = measure(run, reps, budget, cap=cap)
-        stats["rows"] = _rows(result.pop("data", b""), q["sparql"])
+        stats["rows"] = _rows(result.pop("data", None), q["sparql"])
         stats["bytes"] = result.get("bytes")
         out["queries"][q["name"]] = stats
-    out["peak_mb"] = self_peak_mb()
+        out["peak_mb"] = self_peak_mb()
+        _save(out, out_path)
     return out
 
 
@@ -159,14 +204,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path, help="where to write the JSON result")
     p.add_argument("--reps", type=int, default=20)
     p.add_argument("--budget", type=float, default=10.0, help="seconds of repetitions per query")
-    p.add_argument("--cap", type=float, default=60.0, help="rdflib: seconds before a query is cut off")
+    p.add_argument("--cap", type=float, default=60.0, help="seconds before a query is cut off")
+    p.add_argument("--max-memory-mb", type=int, default=0,
+                   help="address-space limit, so that an engine too big for the machine fails alone (0: none)")
     args = p.parse_args(argv)
+    if args.max_memory_mb:
+        limit = args.max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     queries = json.loads(args.queries.read_text(encoding="utf-8"))
-    if args.engine == "oxigraph":
-        result = run_oxigraph(args.graph, queries, args.reps, args.budget)
-    else:
-        result = run_rdflib(args.graph, queries, args.reps, args.budget, args.cap)
-    args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    try:
+        if args.engine == "oxigraph":
+            result = run_oxigraph(args.graph, queries, args.reps, args.budget, args.cap, args.out)
+        else:
+            result = run_rdflib(args.graph, queries, args.reps, args.budget, args.cap, args.out)
+    except MemoryError:
+        _save({"engine": args.engine, "status": "error", "queries": {}, "peak_mb": self_peak_mb(),
+               "error": f"MemoryError: did not fit in the {args.max_memory_mb} MB allowed"}, args.out)
+        return 4
+    _save(result, args.out)
     return 0
 
 

@@ -1,6 +1,7 @@
 """`npt-kg build`: working papers → one Turtle file, written atomically.
 
-Two passes over the papers. The first parses every paper and reads its cover block: it
+Two passes over the papers. The first parses every paper (keeping it compressed in memory)
+and reads its cover block: it
 fails early (before anything is written) on a paper that cannot be read, or on any warning
 under `--strict`, and it learns coalitions from submitter lines so that a coalition
 introduced in one paper is recognised by name in all the others, whatever the file order.
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +106,7 @@ def build_graph(
 
     # Pass 1: read every paper, fail before writing, learn coalitions and settle document IRIs.
     docs: list[str] = []
+    parsed: list[bytes] = []  # pass-1 parses, pickled and compressed: a few kB per paper, cheaper than parsing again
     seen_docs: dict[str, Path] = {}
     known_before = len(gazetteer.coalitions)
     for path in files:
@@ -122,6 +126,7 @@ def build_graph(
         if strict and (paper.warnings or extra):
             w = (paper.warnings or extra)[0]
             raise UserError(f"{path}:{w.line}: {w.message} (--strict turns warnings into errors)")
+        parsed.append(zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1))
     summary.coalitions_learned = len(gazetteer.coalitions) - known_before
 
     # Pass 2: extract and stream.
@@ -129,7 +134,8 @@ def build_graph(
 
     def triples() -> Iterator[Triple]:
         for k, (path, iri) in enumerate(zip(files, docs, strict=True), start=1):
-            paper = parse_file(path)
+            paper = pickle.loads(zlib.decompress(parsed[k - 1]))
+            parsed[k - 1] = b""
             facts = extractor.extract(paper, doc=iri)
             if iri != doc_iri(paper):
                 facts.warnings.append(ParseWarning(1, f"same symbol as {seen_docs[doc_iri(paper)].name}; "

@@ -19,7 +19,20 @@ from kg.extract import MeasureFact, MeetingFact, PaperFacts, RiskFact, Statement
 from kg.gazetteer import Entity, Gazetteer
 from kg.lexicon import Lexicon
 
-NPT, RDF, RDFS, PROV, DCTERMS, XSD = vocab.NPT, vocab.RDF, vocab.RDFS, vocab.PROV, vocab.DCTERMS, vocab.XSD
+class _Terms:
+    """A namespace whose terms are looked up once and then kept as plain attributes (emit is a hot loop)."""
+
+    def __init__(self, ns: object) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> NamedNode:
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term
+
+
+NPT, RDF, RDFS, PROV, DCTERMS, XSD = (_Terms(ns) for ns in (vocab.NPT, vocab.RDF, vocab.RDFS, vocab.PROV,
+                                                             vocab.DCTERMS, vocab.XSD))
 A = RDF.type
 ID = vocab.ID_NS
 STATE_CLASS = {"nws": NPT.NuclearWeaponState, "nnws": NPT.NonNuclearWeaponState, "nonparty": NPT.NonPartyState}

@@ -33,6 +33,17 @@ _DESCRIPTION_EN = (
 RDF_TYPE = vocab.RDF.type
 
 
+def format_iri(fmt: QueryResultsFormat | RdfFormat) -> NamedNode:
+    """The W3C formats IRI (http://www.w3.org/ns/formats/…) of a serialization.
+
+    pyoxigraph names JSON-LD with a `data/` IRI that is not in that namespace; the
+    registry's name is `JSON-LD`, next to `Turtle` and the others.
+    """
+    if fmt is RdfFormat.JSON_LD:
+        return NamedNode(RdfFormat.TURTLE.iri.rsplit("/", 1)[0] + "/JSON-LD")
+    return NamedNode(fmt.iri)
+
+
 def _integer(n: int) -> Literal:
     return Literal(str(n), datatype=vocab.XSD.integer)
 
@@ -77,7 +88,7 @@ def service_description(fmt: RdfFormat) -> bytes:
         Triple(service, SD.feature, SD.UnionDefaultGraph),
         Triple(service, vocab.DCTERMS.title, Literal(_TITLE_EN, language="en")),
         Triple(service, vocab.DCTERMS.title, Literal(_TITLE_ZH, language="zh")),
-        *(Triple(service, SD.resultFormat, NamedNode(f.iri)) for f in (*_RESULT_FORMATS, *_RDF_FORMATS)),
+        *(Triple(service, SD.resultFormat, format_iri(f)) for f in (*_RESULT_FORMATS, *_RDF_FORMATS)),
         Triple(service, SD.defaultDataset, dataset),
         Triple(dataset, RDF_TYPE, SD.Dataset),
         Triple(dataset, SD.defaultGraph, default_graph),

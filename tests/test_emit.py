@@ -107,7 +107,8 @@ def test_measures_carry_provenance_and_a_quote_found_in_their_unit(built) -> Non
 def test_treaties_articles_citations_and_statements(built) -> None:
     _facts, store = built
     b = ID + "doc/t/p/1/b"
-    assert objects(store, b, NPT.refersToTreaty) == {ID + "treaty/ctbt", ID + "treaty/npt", ID + "treaty/npt/article-VI"}
+    assert objects(store, b, NPT.refersToTreaty) == {
+        ID + "treaty/ctbt", ID + "treaty/npt", ID + "treaty/npt/article-VI"}
     assert objects(store, ID + "treaty/npt/article-VI", NPT.articleOf) == {ID + "treaty/npt"}
     assert objects(store, ID + "doc/t/fn/star", NPT.cites) == {ID + "doc/NPT-CONF.2026-PC.I-WP.5"}
     assert objects(store, ID + "doc/NPT-CONF.2026-PC.I-WP.5", NPT.symbol) == {"NPT/CONF.2026/PC.I/WP.5"}

@@ -389,8 +389,8 @@ def test_files_that_are_not_papers_are_refused_naming_the_file(tmp_path: Path, d
 # ---- property: splitting neither loses nor duplicates text ----------------------------------
 
 # Ideographs and the punctuation used inside sentences; no digits, Latin, brackets or numerals
-# that could form a marker, so every line break falls inside plain content.
-ALPHABET = "核武器国家条约裁军风险减少措施安全保证透明度核查承诺会议区域和平利用能源合作建议应当各方"
+# that could form a marker, and none of the counters (年, 条, 个 …) that make a number content.
+ALPHABET = "核武器国家约裁军风险减少措施安全保证透明度核查承诺会议区域和平利用能源合作建议应当各方"
 INNER = "，、"
 
 

@@ -255,6 +255,7 @@ def test_service_description_for_rdf_accept_without_query(client: FlaskClient) -
     formats = {t.object.value for t in triples if t.predicate == SD.resultFormat}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
     assert "http://www.w3.org/ns/formats/Turtle" in formats
+    assert "http://www.w3.org/ns/formats/JSON-LD" in formats
     names = {t.object for t in triples if t.predicate == SD.name}
     assert names == {NamedNode(vocab.ONTOLOGY_GRAPH), NamedNode(vocab.DATA_GRAPH)}
     assert any(t.predicate == SD.defaultDataset for t in triples)
