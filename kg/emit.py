@@ -19,6 +19,7 @@ from kg.extract import MeasureFact, MeetingFact, PaperFacts, RiskFact, Statement
 from kg.gazetteer import Entity, Gazetteer
 from kg.lexicon import Lexicon
 
+
 class _Terms:
     """A namespace whose terms are looked up once and then kept as plain attributes (emit is a hot loop)."""
 

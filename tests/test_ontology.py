@@ -210,6 +210,19 @@ def test_owl_api_check_fails_on_undeclared_property_literal_on_object_property_a
 
 
 @needs_owlapi
+def test_owl_api_check_reports_triples_the_owl_api_could_not_read(tmp_path):
+    lossy = tmp_path / "lossy.ttl"
+    lossy.write_text("""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        <http://example.org/lossy> a owl:Ontology .
+        [] a owl:AllDisjointClasses .
+    """, encoding="utf-8")
+    report = owlcheck.check([lossy])
+    assert any("AllDisjointClasses" in u for u in report.unparsed)
+    assert not report.ok
+
+
+@needs_owlapi
 def test_owl_api_check_reports_a_file_it_cannot_parse(tmp_path):
     broken = tmp_path / "truncated.owl"
     broken.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'

@@ -13,12 +13,21 @@ import rdflib
 
 from kg import vocab
 from kg.cli import main
-from kg.validate import ValidationReport, ontology_graph, read_turtle, validate_graph
+from kg.validate import (
+    ValidationReport,
+    compact,
+    ontology_graph,
+    read_turtle,
+    run_sparql_constraints,
+    split_sparql_constraints,
+    validate_graph,
+)
 
 SAMPLE = Path(__file__).parent / "data" / "sample-graph.ttl"
 PREFIXES = vocab.sparql_prefixes()
 PAPER = f"{vocab.ID_NS}doc/sample-wp"
 MEASURE = f"{PAPER}/p/19/k/measure"
+OTHER = f"{vocab.ID_NS}doc/A-71-371"
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +70,8 @@ def test_the_sample_graph_conforms(ontology, parse):
     (f'DELETE {{ <{MEASURE}> npt:quote ?q }} INSERT {{ <{MEASURE}> npt:quote "不在原文中的话"@zh }} '
      f"WHERE {{ <{MEASURE}> npt:quote ?q }}", "k/measure", "does not occur in the text"),
     (f"DELETE WHERE {{ <{PAPER}> npt:proposes ?m }}", "k/measure", "proposed in a working paper"),
+    (f"DELETE {{ <{PAPER}/p/19/k> npt:inDocument ?d }} INSERT {{ <{PAPER}/p/19/k> npt:inDocument <{OTHER}> }} "
+     f"WHERE {{ <{PAPER}/p/19/k> npt:inDocument ?d }}", "k/measure", "not part of the paper"),
     ("DELETE WHERE { ?r npt:riskType ?t }", "m/risk", "risk type"),
     ('DELETE { ?s npt:isoCode "AT" } INSERT { ?s npt:isoCode "at" } WHERE { ?s npt:isoCode "AT" }',
      "state/AT", "ISO 3166-1 alpha-2"),
@@ -87,6 +98,35 @@ def test_a_broken_graph_is_reported_at_the_focus_node_with_a_readable_message(on
     assert any(expected in m for m in messages), [v.line() for v in report.violations]
 
 
+def test_sparql_constraints_run_in_bulk_give_the_results_pyshacl_gives_node_by_node(ontology):
+    from pyshacl import validate as pyshacl_validate
+    from rdflib.namespace import SH
+
+    broken = _broken(f'DELETE {{ ?x npt:quote ?q }} INSERT {{ ?x npt:quote "不在原文中的话"@zh }} '
+                     f"WHERE {{ ?x npt:quote ?q }} ;"
+                     f"DELETE {{ <{PAPER}/p/19/m> npt:inDocument ?d }} "
+                     f"INSERT {{ <{PAPER}/p/19/m> npt:inDocument <{OTHER}> }} "
+                     f"WHERE {{ <{PAPER}/p/19/m> npt:inDocument ?d }}")
+    combined = rdflib.Graph()
+    combined += broken
+    combined += ontology
+    shapes = read_turtle(vocab.SHAPES_FILE)
+    _core, constraints = split_sparql_constraints(shapes)
+    assert len(constraints) == 2
+    ours = {(v.focus, v.message) for v in run_sparql_constraints(combined, constraints)}
+    only_sparql = rdflib.Graph()
+    for c in constraints:  # the SPARQL shapes alone, evaluated by pyshacl itself
+        for t in shapes.cbd(c.shape):
+            only_sparql.add(t)
+    for t in shapes.cbd(rdflib.URIRef("https://w3id.org/npt-kg/ontology/shapes")):
+        only_sparql.add(t)
+    _ok, results, _text = pyshacl_validate(combined, shacl_graph=only_sparql, inference="none")
+    theirs = {(compact(results.value(r, SH.focusNode)), str(results.value(r, SH.resultMessage)))
+              for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)}
+    assert len(ours) == 3  # two quotes not in their text, one risk read from another document
+    assert ours == theirs
+
+
 def test_items_may_hang_from_their_parent_by_has_item_alone(ontology):
     report = validate_graph(_broken("DELETE WHERE { ?i npt:itemOf ?p }"), ontology=ontology)
     assert [v.line() for v in report.violations] == []
@@ -103,6 +143,15 @@ def test_scheme_concepts_are_checked_for_bilingual_labels(ontology):
     messages = _results(report, "mt:unlabelled")
     assert any("preferred label in Chinese" in m for m in messages)
     assert any("definition in English" in m for m in messages)
+
+
+def test_the_graph_built_from_the_seed_papers_conforms(ontology, tmp_path):
+    from kg.build import build_graph
+
+    out = tmp_path / "seeds.ttl"
+    build_graph([vocab.ROOT / "seeds"], out)
+    report = validate_graph(read_turtle(out), ontology=ontology)
+    assert [v.line() for v in report.violations] == []
 
 
 # --- the CLI ---------------------------------------------------------------------------------

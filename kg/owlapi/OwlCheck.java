@@ -73,7 +73,16 @@ public final class OwlCheck {
                 Integer.toString(unparsed.size()));
         }
         for (Map.Entry<String, OWLOntology> entry : loaded.entrySet()) {
-            OWLProfileReport report = new OWL2DLProfile().checkOntology(entry.getValue());
+            OWLProfileReport report;
+            try {
+                report = new OWL2DLProfile().checkOntology(entry.getValue());
+            } catch (RuntimeException e) {
+                // the profile checker itself trips over some malformed axioms: that is a problem too
+                print("DL-VIOLATION", entry.getKey(), "ProfileCheckFailed",
+                    e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+                problems++;
+                continue;
+            }
             for (OWLProfileViolation v : report.getViolations()) {
                 print("DL-VIOLATION", entry.getKey(), v.getClass().getSimpleName(), firstLine(v.toString()));
                 problems++;
