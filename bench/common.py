@@ -318,6 +318,29 @@ class Server:
         self.start_seconds = time.perf_counter() - t0
         return self.start_seconds
 
+    def wait_until_idle(self, limit: float = 900.0) -> float:
+        """Wait until every query worker is up and idle (after a time limit killed one); return the seconds.
+
+        The server replaces a worker it stopped at its time limit in the background; at large scale
+        the new worker needs a while to load the store, and a query timed meanwhile would measure
+        that wait instead of the query.
+        """
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < limit:
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                conn.request("GET", "/health", headers={"Accept": "application/json"})
+                resp = conn.getresponse()
+                body = json.loads(resp.read() or b"{}")
+                conn.close()
+                workers = body.get("workers") or {}
+                if resp.status == 200 and (not workers or workers.get("idle", 0) >= workers.get("size", 1)):
+                    break
+            except (OSError, ValueError, http.client.HTTPException):
+                pass
+            time.sleep(1.0)
+        return time.perf_counter() - t0
+
     def memory(self) -> dict:
         return peak_memory(self.proc.pid) if self.proc else {}
 
