@@ -29,7 +29,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Triple, serialize
 
 from kg import vocab
-from kg.emit import SharedEntities, paper_triples, shared_triples
+from kg.emit import SharedEntities, paper_lines, shared_lines, to_triples
 from kg.errors import UserError
 from kg.extract import Extractor, doc_iri
 from kg.gazetteer import Gazetteer
@@ -154,17 +154,16 @@ def build_graph(
             summary.risks += len(facts.risks)
             summary.risky_actions += sum(r.risky_action for r in facts.risks)
             summary.untyped_risks += sum(r.fallback for r in facts.risks)
-            yield from paper_triples(facts, shared)
+            lines = paper_lines(facts, shared)
+            summary.triples += len(lines)
+            yield from to_triples(lines)
             if on_progress and len(files) >= PROGRESS_EVERY and k % PROGRESS_EVERY == 0:
                 on_progress(f"npt-kg: {k}/{len(files)} papers")
-        yield from shared_triples(shared, gazetteer)
+        lines = shared_lines(shared, gazetteer)
+        summary.triples += len(lines)
+        yield from to_triples(lines)
 
-    def counted() -> Iterator[Triple]:
-        for t in triples():
-            summary.triples += 1
-            yield t
-
-    _write_atomically(output, counted())
+    _write_atomically(output, triples())
     summary.seconds = round(time.perf_counter() - t0, 3)
     return summary
 

@@ -11,6 +11,7 @@ the text unit it was read from and the words it was read from.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from functools import lru_cache
 from kg import vocab
 from kg.gazetteer import Entity, Gazetteer, Match, load_json
 from kg.lexicon import Lexicon, Scheme
-from kg.model import Item, Paragraph, ParsedPaper, ParseWarning
+from kg.model import Item, ParsedPaper, ParseWarning
 
 ID = vocab.ID_NS
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -39,7 +40,14 @@ ARTICLE_RE = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*�
 BARE_TREATY_RE = re.compile(r"《条约》")
 SENTENCE_RE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 VOL_RE = re.compile(r"Vol\.?\s*")
+CHILD_LABEL_END_RE = re.compile(r"[\s\-•]*[(（][^()（）]{1,4}[)）]\s*$")
 NPT_SYMBOL_RE = re.compile(r"NPT/CONF\.(\d{4})(?:/PC\.([IVX]+))?")
+#: How far after a statement's content cues the word naming it (声明, 宣言) may stand to join the quote.
+STATEMENT_WORD_REACH = 12
+
+
+#: Item labels and footnote marks repeat across papers ("a", "1"): slug each once.
+_slug = lru_cache(maxsize=4096)(vocab.slug)
 
 
 def to_roman(n: int) -> str:
@@ -198,6 +206,17 @@ class PaperFacts:
         return self.sections + self.paragraphs + self.items + self.footnotes
 
 
+@dataclass
+class Lead:
+    """The lead sentence of a list, read once for all its items."""
+
+    text: str
+    measure_types: dict[str, tuple[int, int]]
+    risk_types: set[str]
+    #: a report's contents (`…定期提供标准化资料，除其他外说明：`): the only measure types of its items
+    report: list[str] | None = None
+
+
 # --- cues ----------------------------------------------------------------------------------
 
 
@@ -206,6 +225,8 @@ class Cues:
     """Genre cues compiled once (from kg/data/cues.json)."""
 
     list_leads: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]
+    report_leads: list[re.Pattern[str]]
+    report_type: str
     headings: list[tuple[str, re.Pattern[str]]]
     recommendation_heading: re.Pattern[str]
     recommendation_paragraph: re.Pattern[str]
@@ -227,6 +248,8 @@ class Cues:
         return cls(
             list_leads=[(c["kind"], re.compile(c["pattern"]), re.compile(c["requires"]) if c.get("requires") else None)
                         for c in d["list_leads"]],
+            report_leads=[re.compile(x) for x in d.get("report_leads", [])],
+            report_type=vocab.MEASURE_TYPE_NS + d.get("report_leads_type", "transparency-and-reporting"),
             headings=[(c["kind"], re.compile(c["pattern"])) for c in d["headings"]],
             recommendation_heading=re.compile(d["recommendation_heading"]),
             recommendation_paragraph=re.compile(d["recommendation_paragraph"]),
@@ -253,6 +276,11 @@ class Cues:
                     best = key
         return best[2] if best else None
 
+    def is_report_lead(self, lead: str) -> bool:
+        """A lead that lists what a report should contain (`…定期提供标准化资料，除其他外说明：`)."""
+        lead = lead.strip()
+        return any(p.search(lead) for p in self.report_leads)
+
     def classify_heading(self, heading: str | None) -> str | None:
         if not heading:
             return None
@@ -274,6 +302,8 @@ def _dedup(entities: Iterable[Entity]) -> list[Entity]:
 
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """Blank out spans (symbols, URLs) with a character no name contains, keeping offsets."""
+    if not spans:
+        return text
     chars = list(text)
     for a, b in spans:
         for k in range(a, b):
@@ -289,6 +319,8 @@ class Extractor:
         self.lex = lexicon
         self.cues = cues or Cues.load()
         self.default_treaty = gazetteer.default_treaty()
+        if self.cues.report_type not in lexicon.measures.concepts:
+            raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
 
     # -- header --
 
@@ -379,19 +411,24 @@ class Extractor:
 
     # -- text units --
 
-    def scan(self, unit: UnitFacts, own: str, npt_paper: bool) -> list[Match]:
-        """Names, treaties, articles, symbols, URLs and dated statements in a unit's own text."""
+    def scan(self, unit: UnitFacts, own: str, npt_paper: bool) -> tuple[list[Match], str]:
+        """Names, treaties, articles, symbols, URLs and dated statements in a unit's own text.
+
+        Returns the names found and the text they were found in (symbols and URLs blanked out),
+        so a measure read from the same text need not look for them again.
+        """
         spans: list[tuple[int, int]] = []
-        for m in URL_RE.finditer(own):
+        # each pattern is tried only when a word it needs occurs (most units cite nothing)
+        for m in URL_RE.finditer(own) if ("http" in own or "www." in own) else ():
             url = m.group(0).rstrip(".")
             unit.urls.append(url if url.startswith("http") else "http://" + url)
             spans.append(m.span())
         masked = _mask(own, spans)
-        for m in self.cues.resolution.finditer(masked):
+        for m in self.cues.resolution.finditer(masked) if "决议" in masked else ():
             prefix = self.cues.resolution_bodies[m.group(1)]
             sym = f"{prefix}/{m.group(2)}/{m.group(3)}" if m.group(3) else f"{prefix}/{m.group(2)} ({m.group(4)})"
             unit.cites.append((sym, m.group(0)))
-        for m in SYMBOL_RE.finditer(masked):
+        for m in SYMBOL_RE.finditer(masked) if "/" in masked else ():
             sym = m.group(1).rstrip(".-")
             if not any(c.isdigit() for c in sym) or sym.count("/") < 1:
                 continue
@@ -413,20 +450,21 @@ class Extractor:
         # bare 《条约》 and 第X条: the treaty last named before them in this unit, else the NPT
         treaty_at = [(mt.start, mt.entity) for mt in matches if mt.entity.kind == "treaty"]
         extra: list[Match] = []
-        for m in BARE_TREATY_RE.finditer(masked):
+        for m in BARE_TREATY_RE.finditer(masked) if "《条约》" in masked else ():
             t = self._context_treaty(treaty_at, m.start(), npt_paper, masked)
             if t is not None:
                 extra.append(Match(m.start(), m.end(), t, m.group(0)))
-        for m in ARTICLE_RE.finditer(masked):
+        for m in ARTICLE_RE.finditer(masked) if "条" in masked else ():
             n = cn_number(m.group(1))
             t = self._context_treaty(treaty_at + [(x.start, x.entity) for x in extra], m.start(), npt_paper,
                                     masked)
             if n and t is not None:
                 unit.articles.append((t, to_roman(n)))
-        matches = sorted(matches + extra, key=lambda x: x.start)
+        if extra:
+            matches = sorted(matches + extra, key=lambda x: x.start)
         unit.mentions = _dedup([*unit.mentions, *(m.entity for m in matches)])
-        unit.statements.extend(self._statements(unit, own, masked, matches))
-        return matches
+        unit.statements = _merge_statements([*unit.statements, *self._statements(unit, own, masked, matches)])
+        return matches, masked
 
     def _context_treaty(self, treaty_at: list[tuple[int, Entity]], pos: int, npt_paper: bool,
                         text: str = "") -> Entity | None:
@@ -440,7 +478,7 @@ class Extractor:
     def _statements(self, unit: UnitFacts, own: str, masked: str, matches: list[Match]) -> list[StatementFact]:
         out: list[StatementFact] = []
         actors = [m for m in matches if m.entity.kind in ("state", "org", "coalition")]
-        for m in DATE_RE.finditer(masked):
+        for m in DATE_RE.finditer(masked) if "月" in masked else ():
             window_end = len(masked)
             for stop in "。；;":
                 k = masked.find(stop, m.end())
@@ -461,7 +499,13 @@ class Extractor:
                 continue
             out.append(self._statement(issuer.entity, date, bool(m.group(3)), word.group(0),
                                        own[m.start():word.end()], unit.iri))
-        for start, end, known in self.g.find_statements(masked):
+        named = [(a, b, k) for a, b, k in self.g.find_statements(masked)]
+        for m in SENTENCE_RE.finditer(masked) if self.g.may_name_statements_by_content(masked) else ():
+            for a, b, k in self.g.find_statements_by_content(m.group(0)):
+                a, b = m.start() + a, m.start() + b
+                word = self.cues.statement_words.search(masked, b, min(m.end(), b + STATEMENT_WORD_REACH))
+                named.append((a, word.end() if word else b, k))
+        for start, end, known in sorted(named, key=lambda x: x[:2]) if named else ():
             issuer = self.g.actor(known.issuer)
             if issuer is not None:
                 out.append(self._statement(issuer, known.date, True, None, own[start:end], unit.iri,
@@ -498,7 +542,7 @@ class Extractor:
         fn_iri = {}
         footnotes: list[UnitFacts] = []
         for fn in paper.footnotes:
-            mark = "star" if fn.mark == "*" else vocab.slug(fn.mark)
+            mark = "star" if fn.mark == "*" else _slug(fn.mark)
             iri = unique(f"{doc}/fn/{mark}")
             fn_iri.setdefault(fn.mark, iri)
             u = UnitFacts(iri, "footnote", fn.text, f"footnote {fn.mark}", f"脚注{fn.mark}", mark=fn.mark)
@@ -533,19 +577,21 @@ class Extractor:
                           number=p.number, path=str(p.number), section=sec_iri.get(p.section),
                           footnotes=marks(p.footnote_marks))
             own = p.lead if p.items else p.text
-            self.scan(u, own, npt_paper)
+            found, masked = self.scan(u, own, npt_paper)
             paragraphs.append(u)
             heading = sec_heading.get(p.section, "")
             kind = self._list_kind(p.lead, heading) if p.items else None
             if not p.items:
                 if self.cues.recommendation_heading.search(heading) and \
                         self.cues.recommendation_paragraph.search(p.text):
-                    measures.append(self._measure(u, own, str(p.number), "", doc))
+                    measures.append(self._measure(u, own, str(p.number), None, found, masked))
                 else:
                     risks.extend(self._narrative_risks(u, own, str(p.number)))
-            elif kind != "measure":
+                continue
+            if kind != "measure":
                 risks.extend(self._narrative_risks(u, p.lead, str(p.number)))
-            self._items(p, p.items, u, kind, p.lead, heading, doc, unique, marks, items, measures, risks, npt_paper)
+            lead = self._lead(p.lead, kind)
+            self._items(p.items, u, kind, lead, heading, unique, marks, items, measures, risks, npt_paper)
         return PaperFacts(
             doc=doc, file=paper.path.name, sha256=paper.sha256, symbol=h.symbol, title=h.title,
             issue_date=h.issue_date, language=h.language or "zh", original_language=h.original_language,
@@ -555,55 +601,72 @@ class Extractor:
         )
 
     def _list_kind(self, lead: str, heading: str) -> str | None:
-        return self.cues.classify_lead(lead.strip(), lead + heading) or self.cues.classify_heading(heading)
+        return (self.cues.classify_lead(lead.strip(), lead + heading)
+                or ("measure" if self.cues.is_report_lead(lead) else None)
+                or self.cues.classify_heading(heading))
 
-    def _items(self, para: Paragraph, items: list[Item], parent: UnitFacts, kind: str | None, lead: str,
-               heading: str, doc: str, unique, marks, out_items: list[UnitFacts], measures: list[MeasureFact],
-               risks: list[RiskFact], npt_paper: bool) -> None:
+    def _lead(self, text: str, kind: str | None, report: list[str] | None = None) -> Lead:
+        """A list's lead: its measure and risk types apply to every item of a list of measures."""
+        if kind != "measure":
+            return Lead(text, {}, set())
+        types = self.lex.measures.match(text) if text else {}
+        if report is None and self.cues.is_report_lead(text):
+            report = sorted(types) or [self.cues.report_type]
+        return Lead(text, types, set(self.lex.risks.match(text)) if text else set(), report)
+
+    def _items(self, items: list[Item], parent: UnitFacts, kind: str | None, lead: Lead, heading: str, unique,
+               marks, out_items: list[UnitFacts], measures: list[MeasureFact], risks: list[RiskFact],
+               npt_paper: bool) -> None:
         for it in items:
             seg = it.label if it.kind == "letter" else str(it.index)
-            iri = unique(f"{parent.iri}/{vocab.slug(seg)}")
+            iri = unique(f"{parent.iri}/{_slug(seg)}")
             parent.children.append(iri)
             own = _own_text(it)
             u = UnitFacts(iri, "item", it.text, it.path, it.path, order=it.index, label=it.label, path=it.path,
                           parent=parent.iri, footnotes=marks(it.footnote_marks))
-            self.scan(u, own, npt_paper)
+            found, masked = self.scan(u, own, npt_paper)
             out_items.append(u)
             if kind == "measure":
-                measures.append(self._measure(u, own, it.path, lead, doc))
+                measures.append(self._measure(u, own, it.path, lead, found, masked))
             elif kind in ("risk", "risky"):
                 risks.append(self._list_risk(u, own, it.path, kind == "risky"))
             else:
                 risks.extend(self._narrative_risks(u, own, it.path))
             if it.children:
                 child_kind = self.cues.classify_lead(own.strip(), own + heading) or kind
-                self._items(para, it.children, u, child_kind, own, heading, doc, unique, marks, out_items,
-                            measures, risks, npt_paper)
+                child_lead = self._lead(own, child_kind, lead.report if child_kind == kind else None)
+                self._items(it.children, u, child_kind, child_lead, heading, unique, marks, out_items, measures,
+                            risks, npt_paper)
 
-    def _measure(self, u: UnitFacts, own: str, path: str, lead: str, doc: str) -> MeasureFact:
+    def _measure(self, u: UnitFacts, own: str, path: str, lead: Lead | None, found: list[Match],
+                 masked: str) -> MeasureFact:
         ms, rs = self.lex.measures, self.lex.risks
-        # a list's lead often names its theme ("下列透明措施："): its types apply to every item
-        found = ms.match(own)
-        if lead:
-            found = ms.most_specific({**ms.match(lead), **found})
-        types = list(found)
-        fallback = not types
-        if fallback:
-            types = [ms.fallback]
-        mitigates = ms.mitigated_by(types) | set(rs.match(own)) | (set(rs.match(lead)) if lead else set())
+        if lead is not None and lead.report is not None:
+            # an item of a report's contents names what to report on, not a step to take
+            types, fallback = list(lead.report), False
+            mitigates = ms.mitigated_by(types)
+        else:
+            # a list's lead often names its theme ("下列透明措施："): its types apply to every item
+            matched = ms.match(own)
+            if lead is not None and lead.measure_types:
+                matched = ms.most_specific({**lead.measure_types, **matched})
+            types = list(matched)
+            fallback = not types
+            if fallback:
+                types = [ms.fallback]
+            mitigates = ms.mitigated_by(types) | set(rs.match(own)) | (lead.risk_types if lead else set())
         issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements}
         return MeasureFact(
             iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
-            fallback=fallback, addressees=self._addressees(own, issuers),
+            fallback=fallback, addressees=self._addressees(masked, found, issuers),
             treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
             mitigates=sorted(mitigates - {rs.fallback}),
         )
 
-    def _addressees(self, own: str, issuers: set[tuple[str, str]]) -> list[Entity]:
+    def _addressees(self, masked: str, found: list[Match], issuers: set[tuple[str, str]]) -> list[Entity]:
         """Actors a measure calls upon: States, coalitions and groups of States it names, not as object."""
         out = []
-        masked = _mask(own, [m.span() for m in URL_RE.finditer(own)])
-        for m in self.g.find(masked):
+        for m in found:
             e = m.entity
             if e.kind not in ("state", "coalition", "org") or (e.kind, e.key) in issuers:
                 continue
@@ -638,6 +701,21 @@ class Extractor:
                 for t, q in sorted(first.items())]
 
 
+def _merge_statements(facts: list[StatementFact]) -> list[StatementFact]:
+    """One fact per statement a unit cites (a footnote can name it by date and by title at once)."""
+    best: dict[str, StatementFact] = {}
+    for f in facts:
+        seen = best.get(f.iri)
+        if seen is None:
+            best[f.iri] = f
+            continue
+        keep = max(seen, f, key=lambda x: (x.known, x.day_known))
+        other = f if keep is seen else seen
+        quote = other.quote if keep.quote in other.quote else keep.quote  # the wider of nested quotes
+        best[f.iri] = dataclasses.replace(keep, quote=quote)
+    return list(best.values())
+
+
 def _own_text(it: Item) -> str:
     """An item's text without its sub-items (the parser includes them in the parent's text)."""
     text = it.text
@@ -647,7 +725,7 @@ def _own_text(it: Item) -> str:
         if k > 0:
             text = text[:k]
             # drop the label of the first child printed before its text, e.g. "(一) "
-            text = re.sub(r"[\s\-•]*[(（][^()（）]{1,4}[)）]\s*$", "", text)
+            text = CHILD_LABEL_END_RE.sub("", text)
     return text.strip()
 
 

@@ -14,17 +14,71 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: Fullwidth brackets → ASCII, applied to text and names alike (one character for one, so offsets hold).
 FOLD = str.maketrans({"（": "(", "）": ")", "\u3000": " "})
-_SKIPPABLE = frozenset(" \t\n\r")
+_FOLD_PAIRS = (("（", "("), ("）", ")"), ("\u3000", " "))
+_WHITESPACE = " \t\n\r"
+_SKIPPABLE = frozenset(_WHITESPACE)
+
+
+def fold(text: str) -> str:
+    """`text.translate(FOLD)`, several times faster: str.translate with a dict goes character by character."""
+    for a, b in _FOLD_PAIRS:
+        if a in text:
+            text = text.replace(a, b)
+    return text
+
+
+class Compacted:
+    """A text without the whitespace PDF extraction puts inside names, and the way back to the text's offsets."""
+
+    __slots__ = ("_removed", "_starts", "text")
+
+    def __init__(self, text: str, chars: str = _WHITESPACE) -> None:
+        starts: list[int] = []
+        removed: list[int] = []
+        total = 0
+        if _has_any(text, chars):  # most short units have nothing to take out
+            skip = _run_of(chars)
+            for m in skip.finditer(text):
+                starts.append(m.start() - total)  # where the run stood in the compacted text
+                total += m.end() - m.start()
+                removed.append(total)
+            text = skip.sub("", text)
+        self._starts, self._removed = starts, removed
+        self.text = text
+
+    def start(self, i: int) -> int:
+        """Offset in the original text of compacted offset `i` (a character, not whitespace)."""
+        k = bisect_right(self._starts, i)
+        return i + (self._removed[k - 1] if k else 0)
+
+    def end(self, i: int) -> int:
+        """Offset in the original text just after compacted character `i - 1`."""
+        return self.start(i - 1) + 1
+
+
+def _has_any(text: str, chars: str) -> bool:
+    if chars == _WHITESPACE:
+        return " " in text or "\n" in text or "\t" in text or "\r" in text
+    return any(c in text for c in chars)
+
+
+@lru_cache(maxsize=8)
+def _run_of(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(chars)}]+")
 
 
 def load_json(name: str) -> Any:
@@ -67,59 +121,38 @@ class Match:
 
 
 class NameMatcher:
-    """Leftmost-longest matching of many names in one pass (a character trie, no regex alternation).
+    """Leftmost-longest matching of many names in one pass (an Aho-Corasick automaton, in C).
 
     Python's regex engine tries alternatives one by one, which is slow for thousands of names;
-    a dict trie costs one lookup per character of text. Values may be None (a non-name that
-    only stops a shorter name from matching inside it).
+    the automaton reads each character of a text once. Whitespace is not part of any key:
+    texts are matched with their whitespace taken out, so a name broken across lines is found.
+    Values may be None (a non-name that only stops a shorter name from matching inside it).
     """
 
-    _END = object()
-
     def __init__(self, names: Iterable[tuple[str, Any]]) -> None:
-        self._root: dict = {}
+        keys: dict[str, Any] = {}
         for name, value in names:
-            key = "".join(ch for ch in name.translate(FOLD) if ch not in _SKIPPABLE)
-            if not key:
-                continue
-            node = self._root
-            for ch in key:
-                node = node.setdefault(ch, {})
-            node[self._END] = value  # a later duplicate wins: data files list specific forms last
+            key = "".join(ch for ch in fold(name) if ch not in _SKIPPABLE)
+            if key:
+                keys[key] = value  # a later duplicate wins: data files list specific forms last
+        self._automaton = ahocorasick.Automaton()
+        for key, value in keys.items():
+            self._automaton.add_word(key, (len(key), value))
+        self._empty = not keys
+        if keys:
+            self._automaton.make_automaton()
 
     def finditer(self, text: str, folded: bool = False) -> list[tuple[int, int, Any]]:
         """(start, end, value) for each match, left to right, not overlapping."""
+        if self._empty:
+            return []
         if not folded:
-            text = text.translate(FOLD)
-        root, end_key, n = self._root, self._END, len(text)
-        out: list[tuple[int, int, Any]] = []
-        i = 0
-        while i < n:
-            node = root.get(text[i])
-            if node is None:
-                i += 1
-                continue
-            best_end, best_val = -1, None
-            j = i + 1
-            if end_key in node:
-                best_end, best_val = j, node[end_key]
-            while j < n:
-                ch = text[j]
-                nxt = node.get(ch)
-                if nxt is None:
-                    if ch in _SKIPPABLE:
-                        j += 1
-                        continue
-                    break
-                node = nxt
-                j += 1
-                if end_key in node:
-                    best_end, best_val = j, node[end_key]
-            if best_end < 0:
-                i += 1
-                continue
-            out.append((i, best_end, best_val))
-            i = best_end
+            text = fold(text)
+        c = Compacted(text)
+        out = []
+        for last, (n, value) in self._automaton.iter_long(c.text):
+            start = last - n + 1
+            out.append((c.start(start), c.end(last + 1), value))
         return out
 
 
@@ -204,6 +237,8 @@ class KnownStatement:
     date: dt.date
     en: str
     zh: str
+    #: content cues: each a set of patterns that must all occur close together in one sentence
+    cues: tuple[tuple[re.Pattern[str], ...], ...] = ()
 
 
 # --- the gazetteer -------------------------------------------------------------------------
@@ -220,8 +255,10 @@ class Gazetteer:
     names: list[tuple[str, Entity | None]] = field(default_factory=list)
     statements: dict[str, KnownStatement] = field(default_factory=dict)
     meetings: Meetings | None = None
+    cue_window: int = 60
     _matcher: NameMatcher | None = None
     _statement_matcher: NameMatcher | None = None
+    _cued: list[KnownStatement] | None = None
 
     # -- loading --
 
@@ -232,7 +269,8 @@ class Gazetteer:
 
     def copy(self) -> Gazetteer:
         return Gazetteer(dict(self.states), dict(self.coalitions), dict(self.orgs), dict(self.treaties),
-                         list(self.names), dict(self.statements), self.meetings)
+                         list(self.names), dict(self.statements), self.meetings, self.cue_window,
+                         _statement_matcher=self._statement_matcher)
 
     def _add(self, entity: Entity, zh_names: Iterable[str], latin: Iterable[str] = ()) -> None:
         table = {"state": self.states, "coalition": self.coalitions, "org": self.orgs, "treaty": self.treaties}
@@ -264,7 +302,7 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Match]:
         """Every entity named in `text`, left to right (non-names are dropped)."""
-        folded = text.translate(FOLD)
+        folded = fold(text)
         out = []
         for start, end, entity in self.matcher.finditer(folded, folded=True):
             if entity is None:
@@ -281,6 +319,33 @@ class Gazetteer:
         if self._statement_matcher is None:
             self._statement_matcher = NameMatcher(self.statements.items())
         return self._statement_matcher.finditer(text)
+
+    def _cued_statements(self) -> list[KnownStatement]:
+        if self._cued is None:
+            self._cued = [k for k in dict.fromkeys(self.statements.values()) if k.cues]
+        return self._cued
+
+    def may_name_statements_by_content(self, text: str) -> bool:
+        """Cheap test on a whole unit before looking sentence by sentence: some cue's patterns all occur."""
+        return any(all(p.search(text) for p in cue) for k in self._cued_statements() for cue in k.cues)
+
+    def find_statements_by_content(self, sentence: str) -> list[tuple[int, int, KnownStatement]]:
+        """Known statements a sentence speaks of without naming them: all patterns of a cue, close together."""
+        out = []
+        for known in self._cued_statements():
+            for cue in known.cues:
+                spans = []
+                for pattern in cue:
+                    m = pattern.search(sentence)
+                    if m is None:
+                        break
+                    spans.append(m.span())
+                else:
+                    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+                    if end - start <= self.cue_window:
+                        out.append((start, end, known))
+                        break
+        return out
 
     def state_by_name(self, name: str) -> Entity | None:
         for m in self.find(name):
@@ -327,8 +392,11 @@ def _load_base() -> Gazetteer:
         g._add(e, [t["zh"], *t.get("zh_aliases", [])], [t.get("abbreviation") or ""])
     for n in load_json("cues.json")["not_names"]:
         g.names.append((n, None))
-    for s in load_json("statements.json")["statements"]:
-        known = KnownStatement(s["issuer"], _date(s["date"]), s["en"], s["zh"])
+    statements = load_json("statements.json")
+    g.cue_window = int(statements.get("cue_window", g.cue_window))
+    for s in statements["statements"]:
+        cues = tuple(tuple(re.compile(p) for p in cue) for cue in s.get("cues", []))
+        known = KnownStatement(s["issuer"], _date(s["date"]), s["en"], s["zh"], cues)
         for n in [s["zh"], *s.get("zh_aliases", [])]:
             g.statements[n] = known
     g.meetings = Meetings.load()

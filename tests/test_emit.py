@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
 from kg import vocab
-from kg.emit import SharedEntities, paper_triples, shared_triples
+from kg.emit import SharedEntities, paper_labels, paper_triples, shared_triples
 from kg.extract import Extractor, PaperFacts
 from kg.gazetteer import Gazetteer
 from kg.lexicon import load_lexicon
@@ -149,3 +150,32 @@ def test_every_predicate_and_class_is_a_vocabulary_term(built) -> None:
             assert t.predicate in known, t.predicate
         if t.predicate == RDF.type and t.object.value.startswith(vocab.NPT_NS):
             assert t.object in known, t.object
+
+
+def test_a_paper_without_a_symbol_is_labelled_by_title_submitter_and_meeting(built) -> None:
+    _facts, store = built
+    labels = {(q.object.value, q.object.language) for q in
+              store.quads_for_pattern(NamedNode(ID + "doc/t"), RDFS.label, None)}
+    assert labels == {
+        ("Working paper submitted by New Zealand on behalf of the New Agenda Coalition "
+         "(Preparatory Committee for the 2026 Review Conference, second session)", "en"),
+        ("测试标题", "zh"),
+    }
+    assert objects(store, ID + "doc/t", NPT.sourceFile) == {"t.txt"}
+
+
+def test_a_paper_with_a_symbol_is_labelled_by_it() -> None:
+    g = Gazetteer.load()
+    text = TEXT.replace("第二届会议", "NPT/CONF.2026/PC.II/WP.9\n\n第二届会议")
+    facts = Extractor(g, load_lexicon()).extract(parse_text(text, Path("papers/t.txt"), "a" * 64))
+    assert paper_labels(facts) == ("Working paper NPT/CONF.2026/PC.II/WP.9", "测试标题")
+
+
+def test_no_triple_is_written_twice(built) -> None:
+    facts = copy.deepcopy(built[0])
+    fn = facts.footnotes[-1]
+    fn.statements = fn.statements * 2  # a footnote naming one statement twice (by date and by title)
+    triples = [*paper_triples(facts, SharedEntities())]
+    assert len(triples) == len(set(triples))
+    cites = [t for t in triples if t.subject == NamedNode(fn.iri) and t.predicate == NPT.cites]
+    assert len(cites) == 1

@@ -259,3 +259,59 @@ def test_a_paper_with_a_symbol_is_named_after_it(extractor: Extractor) -> None:
 def test_header_facts_can_be_given_so_a_build_reads_cover_blocks_first(extractor: Extractor) -> None:
     h = HeaderFacts([], None, [], None, None)
     assert extractor.extract(paper(), header=h).header is h
+
+
+def test_a_statement_is_recognised_by_its_formula_and_its_issuer_in_one_sentence(extractor: Extractor) -> None:
+    p = paper(sections=[Section(1, "导言", None, 5)], paragraphs=[
+        para(1, "落实各项声明中的承诺，例如五个核武器拥有国发表的重申“核战争打不赢也打不得”概念的声明。"),
+        para(2, "我们重申“核战争打不赢也打不得”。"),  # the formula alone: which statement is not said
+        para(3, "五个核武器国家应减少核武器的作用。"),  # the issuer alone
+    ])
+    p1, p2, p3 = extractor.extract(p).paragraphs
+    (st,) = p1.statements
+    assert st.iri == vocab.ID_NS + "statement/2022-01-p5"
+    assert st.known and st.day_known
+    assert st.quote == "五个核武器拥有国发表的重申“核战争打不赢也打不得”概念的声明"
+    assert p2.statements == [] and p3.statements == []
+
+
+def test_a_statement_named_twice_in_one_unit_is_cited_once(extractor: Extractor) -> None:
+    note = "2022 年 1 月 3 日，五个核武器国家领导人发表关于防止核战争和避免军备竞赛的联合声明。"
+    p = paper(footnotes=[Footnote("1", note, 40)], paragraphs=[para(1, "我们欢迎该声明。", marks=["1"])])
+    (fn,) = extractor.extract(p).footnotes
+    (st,) = fn.statements
+    assert st.iri == vocab.ID_NS + "statement/2022-01-p5"
+    assert st.known  # the gazetteer's title and exact date win over the date read from the text
+    assert st.quote.startswith("2022 年 1 月 3 日") and st.quote.endswith("联合声明")
+
+
+def test_a_trigger_does_not_match_inside_a_longer_word() -> None:
+    measures = load_lexicon().measures
+    peaceful = MT + "peaceful-uses-and-non-proliferation"
+    assert peaceful in measures.match("帮助发展中国家和平利用核能。")
+    assert peaceful not in measures.match("限制具有核能力的运载系统，不利用核能力威胁他国。")
+
+
+def test_items_of_a_report_are_typed_by_the_report_not_by_what_they_report_on(extractor: Extractor) -> None:
+    report = para(1, "拥有核武器的国家应定期提供标准化资料，除其他外说明：", [
+        item("a", "已部署核弹头的数量和状况，以及戒备状态；", 1, "1(a)"),
+        item("b", "为解除核武器系统的戒备状态而采取的措施。", 2, "1(b)"),
+    ])
+    steps = para(2, "我们建议采取以下措施：", [item("a", "解除核武器系统的戒备状态。", 1, "2(a)")])
+    f = extractor.extract(paper(paragraphs=[report, steps]))
+    by_path = {m.path: m for m in f.measures}
+    for path in ("1(a)", "1(b)"):
+        assert by_path[path].types == [MT + "transparency-and-reporting"], path
+        assert RT + "high-alert-posture" not in by_path[path].mitigates
+        assert RT + "lack-of-transparency" in by_path[path].mitigates
+        assert not by_path[path].fallback
+    # the same words outside a report propose the step itself
+    assert MT + "de-alerting" in by_path["2(a)"].types
+    assert RT + "high-alert-posture" in by_path["2(a)"].mitigates
+
+
+def test_a_report_lead_without_a_theme_gets_the_reporting_type(extractor: Extractor) -> None:
+    f = extractor.extract(paper(paragraphs=[para(1, "核武器国家应每年报告以下情况：", [
+        item("a", "不首先使用核武器的政策；", 1, "1(a)")])]))
+    (m,) = f.measures
+    assert m.types == [MT + "transparency-and-reporting"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import Store
+from pyoxigraph import RdfFormat, Store, parse
 
 from kg import vocab
 from kg.build import build_graph
@@ -115,3 +115,25 @@ def test_every_measure_and_risk_quotes_its_unit(store: Store) -> None:
 def test_the_seed_graph_conforms_to_the_shapes(graph: Path) -> None:
     report = validate_graph(rdflib.Graph().parse(graph, format="turtle"))
     assert report.conforms, "\n".join(v.line() for v in report.violations[:40])
+
+
+
+def test_the_turtle_file_states_each_triple_once(graph: Path) -> None:
+    # a footnote naming one statement by date and by title once gave `npt:cites st , st`
+    triples = list(parse(path=str(graph), format=RdfFormat.TURTLE))  # a list: duplicates kept
+    assert triples and len(triples) == len(set(triples))
+
+
+def test_the_p5_statement_is_cited_where_a_paper_quotes_its_formula(store: Store) -> None:
+    # 000 20(e): "五个核武器拥有国发表的重申“核战争打不赢也打不得”概念的声明", no date, no title
+    assert rows(store, f"SELECT ?s {{ <{D000}/p/20/e> npt:cites ?s }}") == [
+        (ID + "statement/2022-01-p5",), (ID + "statement/2022-11-g20",)]
+
+
+def test_papers_without_a_symbol_have_readable_labels(store: Store) -> None:
+    got = dict(rows(store, 'SELECT ?d ?l { ?d a npt:WorkingPaper ; rdfs:label ?l FILTER(lang(?l) = "en") }'))
+    assert got[D003] == ("Working paper submitted by the United Kingdom of Great Britain and Northern Ireland "
+                         "(2020 Review Conference)")
+    assert got[D001].startswith("Working paper submitted by New Zealand on behalf of the New Agenda Coalition")
+    assert not [label for label in got.values() if ".txt" in label]
+    assert rows(store, f"SELECT ?f {{ <{D003}> npt:sourceFile ?f }}") == [("003_f88313c97aa13a38.txt",)]
