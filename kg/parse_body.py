@@ -322,6 +322,8 @@ class BodyParser:
         for ln in self.lines[i + 1 : i + 1 + limit]:
             if self._is_debris(ln.s):
                 return True
+            if DIGIT_START.match(ln.s) or SUP_START.match(ln.s) or STAR_START.match(ln.s):
+                continue  # another footnote of the same page
             if self._structural(ln.s):
                 return False
         return False

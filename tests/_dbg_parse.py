@@ -460,7 +460,7 @@ def render(paras: list[dict], data: st.DataObject) -> str:
 _MARKERS = re.compile(r"\((?:[a-z]+|[一二三四五六七八九十]+)\) |• ")
 
 
-@settings(max_examples=1000, phases=[Phase.generate], deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, phases=[Phase.generate], deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paras=papers(), data=st.data())
 def test_splitting_neither_loses_nor_duplicates_text(paras: list[dict], data: st.DataObject) -> None:
     rendered = render(paras, data)
@@ -492,7 +492,7 @@ def papers_with_footnotes(draw: st.DrawFn) -> tuple[list[list[str]], list[str]]:
     return paras, notes
 
 
-@settings(max_examples=1000, phases=[Phase.generate], deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, phases=[Phase.generate], deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(content=papers_with_footnotes(), data=st.data())
 def test_footnotes_at_page_bottoms_never_swallow_or_split_paragraph_text(
         content: tuple[list[list[str]], list[str]], data: st.DataObject) -> None:
@@ -516,8 +516,12 @@ def test_footnotes_at_page_bottoms_never_swallow_or_split_paragraph_text(
         pos = 0
         while pos < len(text):
             width = data.draw(st.integers(len(f"{n}. ") if pos == 0 else 1, 40))
-            while text[pos:pos + width].strip().isdigit():
-                width += 1  # a mark stays on a line with the text it follows
+            # A mark stays on a line with text: never alone on a line of its own.
+            while text[pos:pos + width].strip().isdigit() and pos + width < len(text):
+                width += 1
+            if text[pos:pos + width].strip().isdigit():  # the mark ends the paragraph
+                lines[-1] += text[pos:]
+                break
             lines.append(text[pos:pos + width])
             pos += width
             lines.extend([""] * data.draw(st.integers(0, 1)))

@@ -179,3 +179,12 @@ def test_no_triple_is_written_twice(built) -> None:
     assert len(triples) == len(set(triples))
     cites = [t for t in triples if t.subject == NamedNode(fn.iri) and t.predicate == NPT.cites]
     assert len(cites) == 1
+
+
+def test_quotes_backslashes_and_line_breaks_in_text_survive(built) -> None:
+    facts = copy.deepcopy(built[0])
+    tricky = 'He said "no" \\ then\r\nleft \\"again\\"'
+    facts.paragraphs[0].text = tricky
+    texts = [t.object.value for t in paper_triples(facts, SharedEntities())
+             if t.subject == NamedNode(facts.paragraphs[0].iri) and t.predicate == NPT.text]
+    assert texts == [tricky]

@@ -516,8 +516,12 @@ def test_footnotes_at_page_bottoms_never_swallow_or_split_paragraph_text(
         pos = 0
         while pos < len(text):
             width = data.draw(st.integers(len(f"{n}. ") if pos == 0 else 1, 40))
-            while text[pos:pos + width].strip().isdigit():
-                width += 1  # a mark stays on a line with the text it follows
+            # A mark stays on a line with text: never alone on a line of its own.
+            while text[pos:pos + width].strip().isdigit() and pos + width < len(text):
+                width += 1
+            if text[pos:pos + width].strip().isdigit():  # the mark ends the paragraph
+                lines[-1] += text[pos:]
+                break
             lines.append(text[pos:pos + width])
             pos += width
             lines.extend([""] * data.draw(st.integers(0, 1)))
