@@ -76,7 +76,7 @@ def decode_bytes(raw: bytes, path: Path | str = "<text>") -> str:
     except UnicodeDecodeError as exc:
         line = body[: exc.start].count(b"\n") + 1 if "16" not in encoding and "32" not in encoding else None
         raise PaperError(path, f"not valid {encoding} text (bad bytes at offset {exc.start})", line) from None
-    _refuse_binary(text, path)
+    _refuse_binary(text, path, checked_utf8=encoding == "utf-8")
     text = normalise(text)
     if not text.strip():
         raise PaperError(path, "file is empty (only white space)")
@@ -126,14 +126,19 @@ def _utf16_by_nuls(raw: bytes) -> str | None:
     return None
 
 
-def _refuse_binary(text: str, path: Path) -> None:
-    """Text that decoded but is mostly controls or unassigned code points is binary data."""
+def _refuse_binary(text: str, path: Path, checked_utf8: bool) -> None:
+    """Text that decoded but is mostly controls or unassigned code points is binary data.
+
+    Strict UTF-8 rarely decodes binary data by chance; the multi-byte Chinese encodings do, into
+    private-use and unassigned code points, so those are counted too.
+    """
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise PaperError(path, "binary file (NUL characters), not a text paper", line)
     sample = text[:200_000]
     bad = len(_BAD_CONTROLS.findall(sample))
-    odd = sum(1 for ch in sample if ord(ch) > 0x2FFF and unicodedata.category(ch) in ("Co", "Cn"))
+    odd = 0 if checked_utf8 else sum(
+        1 for ch in sample if ord(ch) > 0x2FFF and unicodedata.category(ch) in ("Co", "Cn"))
     if bad + odd > max(3, len(sample) // 100):
         raise PaperError(path, "binary file (control bytes), not a text paper")
 

@@ -55,7 +55,9 @@ _DEBRIS_TOKEN = re.compile(
 
 SUP_START = re.compile(rf"^([{SUPERSCRIPTS}]{{1,2}})\s*(\S.*)$")
 STAR_START = re.compile(rf"^([{STARS}]{{1,3}})\s*(\S.*)$")
-DIGIT_START = re.compile(r"^(\d{1,2})(?![\d.．/])\s*(?![年月日号段条款项页秒个名次届%％])(\S.*)$")
+# Counters after which a number is content, not a mark (日 unless it begins 日本).
+_COUNTER = r"(?:[年月号段条款项页秒个名次届%％]|日(?!本))"
+DIGIT_START = re.compile(rf"^(\d{{1,2}})(?![\d.．/])\s*(?!{_COUNTER})(\S.*)$")
 _SEEN = re.compile(rf"[{SUPERSCRIPTS}]{{1,2}}|[{STARS}]{{1,3}}")
 # A plain-digit mark as it usually stands: glued to the text before it, a space or line end after it.
 _SEEN_DIGIT = re.compile(rf"(?<=[{CJK}。，；：、！？”’》」』）)\]])(?<!第)(\d{{1,2}})(?=\s|$)")
@@ -64,16 +66,30 @@ MARK_RE = re.compile(
     rf"(?P<sup>[{SUPERSCRIPTS}]{{1,2}})"
     rf"|(?P<star>[{STARS}]{{1,3}})"
     rf"|(?<=[{CJK}。，；：、！？”’》」』）)\]])(?<!第)(?P<num>\d{{1,2}})"
-    r"(?![\d.．/:：\-－~～])(?!\s*[年月日号段条款项页秒个名次届%％点])"
+    rf"(?![\d.．/:：\-－~～])(?!\s*{_COUNTER})(?!点)"
 )
 _MARK_HINT = re.compile(rf"[{SUPERSCRIPTS}{STARS}\d]")
 
 _CJK_RE = re.compile(f"[{CJK}]")
+_DIGIT = re.compile(r"\d")
 # Headings carry no sentence punctuation; a run of lines with any is body text.
 _SENTENCE_PUNCT = re.compile(r"[。；！？]")
 
 #: Longest text (characters) read as a heading; longer runs are body text.
 MAX_HEADING = 80
+
+
+def display_width(s: str) -> int:
+    """Columns a line takes on the page: ideographs (three bytes in UTF-8) count two, ASCII one."""
+    return len(s) + (len(s.encode("utf-8")) - len(s)) // 2
+
+
+def _full_width(widths: list[int]) -> int:
+    """The width of a full line of body text (lines that wrapped are this wide)."""
+    widths = sorted(widths)
+    if not widths:
+        return 0
+    return widths[min(len(widths) - 1, int(len(widths) * 0.9))]
 
 
 def norm_mark(raw: str) -> str:
@@ -186,6 +202,9 @@ class BodyParser:
         self.seen_digits: set[int] = set()
         for unit in before:
             self._note(unit.text)
+        self.widths = [display_width(ln.s) for ln in lines]
+        self.full_width = _full_width(self.widths[start:])
+        self.last_width = 0
 
     # ---- helpers -------------------------------------------------------------------------
 
@@ -194,8 +213,9 @@ class BodyParser:
 
     def _note(self, s: str) -> None:
         """Remember marks seen in the text, so that their bodies are recognised where no rule precedes them."""
-        for d in _SEEN_DIGIT.findall(s):
-            self.seen_digits.add(int(d))
+        if _DIGIT.search(s):
+            for d in _SEEN_DIGIT.findall(s):
+                self.seen_digits.add(int(d))
         if not _SEEN.search(s):
             return
         for raw in _SEEN.findall(s):
@@ -292,7 +312,9 @@ class BodyParser:
                     continue
                 self.cur_fn = None
             self.fn_zone = False
-            i = self._body_line(i)
+            nxt = self._body_line(i)
+            self.last_width = self.widths[nxt - 1]
+            i = nxt
 
     def _start_footnote(self, mark: str, text: str, line: int) -> None:
         foot = _Foot(mark, line, Unit(text, line))
@@ -380,7 +402,10 @@ class BodyParser:
                 unit.add(s, ln.no)  # a heading that wrapped onto the next line
                 self._note(s)
                 return i + 1
-        if unit is None or self.cur_is_heading or ends_sentence(unit.tail()):
+        # A unit whose last line is well short of the page width ended there, punctuated or not
+        # (bullets often are not), so a heading may follow it.
+        complete = self.last_width < 0.7 * self.full_width
+        if unit is None or self.cur_is_heading or complete or ends_sentence(unit.tail()):
             run = self._heading_run(i)
             if run is not None:
                 parts, nxt = run
@@ -413,12 +438,39 @@ class BodyParser:
             j += 1
         if not parts or j >= len(lines) or total > MAX_HEADING or not any(_CJK_RE.search(p.s) for p in parts):
             return None
+        end = j
+        if RULE_RE.match(lines[j].s) or self._footnote_start(lines[j].s):
+            # A heading left at the bottom of a page: its footnotes and the page break come first.
+            j = self._after_footnotes(j)
+            if j >= len(lines):
+                return None
         nxt = lines[j].s
         if not (self._is_para_start(nxt) or NUM_HEADING_RE.match(nxt)):
             return None
-        if ends_sentence(parts[-1].s):
+        if ends_sentence(parts[-1].s) or self._full_clause(parts[-1].s):
             return None
-        return parts, j
+        return parts, end
+
+    def _full_clause(self, s: str) -> bool:
+        """A clause as wide as the text column: a sentence cut at a page break, not a heading."""
+        return ("，" in s and len(self.lines) - self.start >= 20
+                and display_width(s) >= 0.9 * self.full_width)
+
+    def _after_footnotes(self, j: int, limit: int = 40) -> int:
+        """Index of the first line that starts body text after the footnote area beginning at line j."""
+        lines = self.lines
+        stop = min(len(lines), j + limit)
+        page_ended = False
+        while j < stop:
+            s = lines[j].s
+            if self._is_debris(s):
+                page_ended = True
+            elif RULE_RE.match(s) or DIGIT_START.match(s) or SUP_START.match(s) or STAR_START.match(s):
+                pass
+            elif page_ended or self._structural(s):
+                return j  # body text resumes on the next page, or something starts
+            j += 1
+        return len(lines)
 
     def _heading_from_run(self, parts: list[Line]) -> None:
         unit = Unit()

@@ -58,34 +58,6 @@ def needs_space(left: str, right: str) -> bool:
     return bool(left) and bool(right) and _latin_end(left[-1]) and _latin_start(right[0])
 
 
-class Text:
-    """Text collected from line fragments, rejoined as it was before the line breaks."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self, first: str = "") -> None:
-        self.parts: list[str] = []
-        if first:
-            self.parts.append(first)
-
-    def add(self, fragment: str) -> None:
-        if not fragment:
-            return
-        if self.parts and needs_space(self.parts[-1], fragment):
-            self.parts.append(" ")
-        self.parts.append(fragment)
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def tail(self) -> str:
-        return "".join(self.parts[-3:])
-
-    def __len__(self) -> int:
-        return sum(len(p) for p in self.parts)
-
-
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence-final punctuation (footnote marks and closing quotes ignored)."""
     t = _TRAILING_MARKS.sub("", text)
@@ -117,14 +89,6 @@ def cn_to_int(s: str) -> int | None:
     return None
 
 
-def int_to_cn(n: int) -> str:
-    digits = "〇一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, units = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[units] if units else "")
-
-
 def letter_index(label: str) -> int:
     """a→1 … z→26, aa→27, bb→28 … (the United Nations style of continuing past z)."""
     return (len(label) - 1) * 26 + (ord(label[0]) - 96)
@@ -133,10 +97,6 @@ def letter_index(label: str) -> int:
 def letter_at(index: int) -> str:
     q, r = divmod(index - 1, 26)
     return chr(97 + r) * (q + 1)
-
-
-def is_letter_label(label: str) -> bool:
-    return bool(label) and label.isascii() and label.isalpha() and label.islower() and len(set(label)) == 1
 
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}

@@ -23,10 +23,11 @@ SUBMITTER_RE = re.compile(
 )
 _SUBMIT_VERB = re.compile(r"(?:提交|提出|递交)的")
 
+# "2023 年 7 月 31 日至 8 月 11 日，维也纳": meeting dates (a range may cross months and years), then the city.
 MEETING_DATES_RE = re.compile(
-    r"^(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日"
+    r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日"
     r"(?:\s*(?:至|到|-|–|—|~|～)\s*(?:(?P<y2>\d{4})\s*年\s*)?(?:(?P<m2>\d{1,2})\s*月\s*)?(?P<d2>\d{1,2})\s*日)?"
-    r"(?:\s*[,，、;；]?\s*(?P<city>[^\d\s,，、;；].*?))?\s*[。.]?$"
+    r"(?:(?:\s*[,，、;；]\s*|\s+)(?P<city>[^\d\s,，、;；。.()（）]{1,12})(?=\s|$))?(?=\s|$)"
 )
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -130,6 +131,10 @@ def _session(m: re.Match[str], f: _Found) -> None:
         f.values["prepcom"] = True
 
 
+def _symbol_suffix(m: re.Match[str], f: _Found) -> None:
+    f.values["symbol_suffix"] = m.group()
+
+
 def _ignore(m: re.Match[str], f: _Found) -> None:
     return None
 
@@ -139,6 +144,7 @@ _TOKENS: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"Original\s*[:：]\s*([A-Za-z]+)(?:\s*(?:and|,|/)\s*[A-Za-z]+)*", re.I), _original),
     (re.compile(r"原文\s*[:：]\s*([\u4e00-\u9fff]{1,4}文)"), _original),
     (re.compile(r"\b[A-Z]{2,6}/[A-Za-z0-9][\w.\-/()]*"), _symbol),
+    (re.compile(r"\b(?:Rev|Add|Corr)\.\d+\b"), _symbol_suffix),
     (re.compile(r"Distr\.?\s*[:：]?\s*(?:General|Limited|Restricted)?", re.I), _ignore),
     (re.compile(r"\b(?:General|Limited|Restricted|United Nations)\b|联合国"), _ignore),
     (re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_ALT})\s+(?P<y>\d{{4}})\b"), _issue_date),
@@ -156,12 +162,14 @@ _LEFTOVER = re.compile(r"[\s,，.;；:：、*]+")
 
 def read_cover_line(s: str) -> _Found | None:
     """The fields a cover line carries, or None when the line is not a cover line."""
-    m = MEETING_DATES_RE.match(s)
-    if m:
-        return _meeting_dates(m)
     found = _Found()
     rest = s
     matched = False
+    m = MEETING_DATES_RE.search(rest)
+    if m:
+        _meeting_dates(m, found)
+        rest = rest[: m.start()] + " " + rest[m.end():]
+        matched = True
     for pattern, handler in _TOKENS:
         if pattern.search(rest):
             matched = True
@@ -181,15 +189,14 @@ def read_cover_line(s: str) -> _Found | None:
     return found
 
 
-def _meeting_dates(m: re.Match[str]) -> _Found:
-    found = _Found()
+def _meeting_dates(m: re.Match[str], found: _Found) -> None:
     g = m.groupdict()
     y1, m1, d1 = int(g["y1"]), int(g["m1"]), int(g["d1"])
     try:
         start = dt.date(y1, m1, d1)
     except ValueError:
         found.notes.append(f"not a date: {y1}-{m1}-{d1}")
-        return found
+        return
     end = start
     if g["d2"]:
         m2 = int(g["m2"]) if g["m2"] else m1
@@ -205,8 +212,7 @@ def _meeting_dates(m: re.Match[str]) -> _Found:
     if end is not None:
         found.values["end_date"] = end
     if g["city"]:
-        found.values["city"] = g["city"].strip().rstrip("。.")
-    return found
+        found.values["city"] = g["city"]
 
 
 @dataclass
@@ -220,15 +226,15 @@ class HeaderResult:
     warnings: list[ParseWarning]
 
 
-def _find_submitter(pre: list[Line]) -> int | None:
-    """Index of the line that ends the submitter line (the last such line before paragraph 1)."""
+def _find_submitter(pre: list[Line]) -> tuple[int, int] | None:
+    """First and last index of the closing phrase of the submitter line (the last one before paragraph 1)."""
     for i in range(len(pre) - 1, -1, -1):
         s = pre[i].s
         if SUBMITTER_RE.search(s):
-            return i
+            return i, i
         # "……提交的工" / "作文件": the cut fell inside the closing phrase itself.
         if i > 0 and len(s) <= 8 and SUBMITTER_RE.search(pre[i - 1].s + s) and not SUBMITTER_RE.search(pre[i - 1].s):
-            return i
+            return i - 1, i
     return None
 
 
@@ -237,11 +243,24 @@ _CONTINUES_NAME = tuple("提代和及与、，,)）")
 _OPEN_END = tuple("、，,和及与(（")
 
 
-def _joins_submitter(prev: str, first: str, is_last_line: bool) -> bool:
-    """Whether `prev` is the first part of a submitter line that wrapped onto `first`."""
+def _unopened_bracket(text: str) -> bool:
+    """A closing bracket whose opening one is on an earlier line: the list of members wrapped."""
+    depth = 0
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
+def _joins_submitter(prev: str, first: str, so_far: str, is_last_line: bool) -> bool:
+    """Whether `prev` is the first part of a submitter line that wrapped onto `first` (`so_far` to its end)."""
     if is_last_line:
-        verb = _SUBMIT_VERB.search(first)
-        before = first[: verb.start()] if verb else first
+        verb = _SUBMIT_VERB.search(so_far)
+        before = so_far[: verb.start()] if verb else so_far
         if not before or before.startswith(_CONTINUES_NAME):
             return True
     elif first.startswith(_CONTINUES_NAME):
@@ -254,6 +273,11 @@ def _joins_submitter(prev: str, first: str, is_last_line: bool) -> bool:
     return prev.count("、") >= 2 and "、" in first
 
 
+def _is_state_list(prev: str) -> bool:
+    """A line that reads as a list of names (A、B、C和D): on its own, only a weak sign of a wrapped submitter."""
+    return prev.count("、") >= 2
+
+
 def parse_header(lines: list[Line], first_para: int) -> HeaderResult:
     """Read the cover block from the lines before the first numbered paragraph."""
     pre = lines[:first_para]
@@ -261,8 +285,8 @@ def parse_header(lines: list[Line], first_para: int) -> HeaderResult:
     warnings: list[ParseWarning] = []
     covers: list[_Found | None] = [read_cover_line(ln.s) for ln in pre]
 
-    end = _find_submitter(pre)
-    if end is None:
+    found = _find_submitter(pre)
+    if found is None:
         # No submitter line: the header is the run of cover lines at the top.
         body_start = 0
         while body_start < len(pre) and covers[body_start] is not None:
@@ -276,8 +300,15 @@ def parse_header(lines: list[Line], first_para: int) -> HeaderResult:
                                          "no submitter line found (……提交的工作文件); title not read"))
         return HeaderResult(header, [], [], body_start, warnings)
 
-    start = end
-    while start > 0 and covers[start - 1] is None and _joins_submitter(pre[start - 1].s, pre[start].s, start == end):
+    start, end = found
+    while start > 0 and covers[start - 1] is None:
+        so_far = "".join(ln.s for ln in pre[start : end + 1])
+        strong = (_joins_submitter(pre[start - 1].s, pre[start].s, so_far, start == found[0])
+                  or _unopened_bracket(so_far))
+        # A list line joins only if a title line stays above it: every paper has a title.
+        weak = _is_state_list(pre[start - 1].s) and start >= 2 and covers[start - 2] is None
+        if not (strong or weak):
+            break
         start -= 1
     header.lines["submitter_line"] = pre[start].no
     # A footnote mark that the extraction put on a line of its own.
@@ -296,6 +327,10 @@ def _apply(header: Header, lines: list[Line], covers: list[_Found | None], warni
         if found is None:
             continue
         for name, value in found.values.items():
+            if name == "symbol_suffix":
+                if header.symbol and not header.symbol.endswith(str(value)):
+                    header.symbol = f"{header.symbol}/{value}"
+                continue
             if name == "prepcom":
                 header.prepcom = True
                 header.lines.setdefault("prepcom", ln.no)

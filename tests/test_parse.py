@@ -123,7 +123,8 @@ __________________
 """)
     h = paper.header
     assert h.title == "减少与核武器有关的风险范围的措施和避免增加这种风险的措施"
-    assert h.submitter_line == "奥地利、智利、哥伦比亚、哥斯达黎加、厄瓜多尔、基里巴斯、列支敦士登、马耳他提交的工作文件"
+    assert h.submitter_line == ("奥地利、智利、哥伦比亚、哥斯达黎加、厄瓜多尔、基里巴斯、列支敦士登、"
+                                "马耳他提交的工作文件")
     assert h.submitter_footnote == "*"
     assert [(f.mark, f.text, f.line) for f in paper.footnotes] == [("*", "本文件逾期提交。", 10)]
     assert paper.sections[0].heading == "导言"
@@ -147,6 +148,46 @@ __________________
     h = paper.header
     assert h.title == "核裁军" and h.title_footnote == "*"
     assert h.submitter_line == "不结盟运动集团提出的工作文件" and h.submitter_footnote is None
+
+
+def test_a_revision_suffix_on_its_own_line_and_several_cover_fields_on_one_line() -> None:
+    paper = parse("""NPT/CONF.2026/PC.II/WP.42
+Rev.1
+第二届会议    2024 年 7 月 22 日至 8 月 2 日，日内瓦    Chinese
+2024 年 5 月 2 日声明的后续行动
+某国提交的工作文件
+1. 正文。
+""")
+    h = paper.header
+    assert h.symbol == "NPT/CONF.2026/PC.II/WP.42/Rev.1"
+    assert (h.session, h.city, h.language, h.end_date) == (2, "日内瓦", "zh", dt.date(2024, 8, 2))
+    assert h.title == "2024 年 5 月 2 日声明的后续行动"
+
+
+def test_a_submitter_list_wrapped_over_three_lines_inside_brackets() -> None:
+    paper = parse("""核裁军：对本审议周期的贡献
+澳大利亚代表不扩散与裁军倡议(澳大利亚、加拿大、智利、德国、
+日本、墨西哥、荷兰王国、尼日利亚、菲律宾、波兰、土耳其和阿拉
+伯联合酋长国)提交的工
+作文件*
+1. 正文。
+* 本文件逾期提交。
+""")
+    h = paper.header
+    assert h.title == "核裁军：对本审议周期的贡献"
+    assert h.submitter_line == ("澳大利亚代表不扩散与裁军倡议(澳大利亚、加拿大、智利、德国、日本、墨西哥、荷兰王国、"
+                                "尼日利亚、菲律宾、波兰、土耳其和阿拉伯联合酋长国)提交的工作文件")
+    assert h.submitter_footnote == "*"
+
+
+def test_a_list_of_states_cut_mid_name_joins_the_submitter_but_a_lone_title_stays() -> None:
+    paper = parse("核武器的人道主义后果：参考文件\n莫桑比克、中非共和国、尼日利亚、乌干达和沙\n"
+                  "特阿拉伯提交的工作文件\n1. 正文。\n")
+    assert paper.header.title == "核武器的人道主义后果：参考文件"
+    assert paper.header.submitter_line == "莫桑比克、中非共和国、尼日利亚、乌干达和沙特阿拉伯提交的工作文件"
+    paper = parse("2024 年 5 月 2 日，纽约\n裁军、不扩散、和平利用\n日本提交的工作文件\n1. 正文。\n")
+    assert paper.header.title == "裁军、不扩散、和平利用"
+    assert paper.header.submitter_line == "日本提交的工作文件"
 
 
 def test_a_paper_without_any_header_is_read_with_a_warning() -> None:
@@ -207,8 +248,10 @@ https://undocs.org/ch/A/71/371
 
 
 def test_latin_words_cut_at_a_line_break_keep_one_space_and_chinese_none() -> None:
-    paper = parse(HEADER + "1. 见 Too Close for Comfort: Options\nfor Policy (2014 年 4 月)，第 60 页，以及\n另一份文件。\n")
-    assert paper.paragraphs[0].text == "见 Too Close for Comfort: Options for Policy (2014 年 4 月)，第 60 页，以及另一份文件。"
+    paper = parse(HEADER + "1. 见 Too Close for Comfort: Options\n"
+                           "for Policy (2014 年 4 月)，第 60 页，以及\n另一份。\n")
+    assert paper.paragraphs[0].text == ("见 Too Close for Comfort: Options for Policy (2014 年 4 月)，"
+                                        "第 60 页，以及另一份。")
 
 
 def test_lettered_items_with_fullwidth_brackets() -> None:
@@ -233,12 +276,14 @@ def test_numeral_sub_items_nest_under_the_lettered_item_even_behind_a_bullet() -
 def test_roman_and_circled_sub_items() -> None:
     paper = parse(HEADER + "1. 建议：\n(a) 甲：\n(i) 一；\n(ii) 二；\n(b) 乙：\n㈠ 三；\n㈡ 四。\n")
     a, b = paper.paragraphs[0].items
-    assert [(c.label, c.kind, c.path) for c in a.children] == [("i", "numeral", "1(a)(i)"), ("ii", "numeral", "1(a)(ii)")]
+    assert [(c.label, c.kind, c.path) for c in a.children] == [
+        ("i", "numeral", "1(a)(i)"), ("ii", "numeral", "1(a)(ii)")]
     assert [(c.label, c.path) for c in b.children] == [("一", "1(b)(一)"), ("二", "1(b)(二)")]
 
 
 def test_plain_bullets_are_numbered_and_bullets_after_a_colon_item_nest_under_it() -> None:
-    paper = parse(HEADER + "15. 因素包括：\n• 紧张局势加剧\n• 网络攻击\n的脆弱性\n· 自动化\n16. 包括：\n(a) 以下各点：\n- 甲\n- 乙\n(b) 丙。\n")
+    paper = parse(HEADER + "15. 因素包括：\n• 紧张局势加剧\n• 网络攻击\n的脆弱性\n· 自动化\n"
+                           "16. 包括：\n(a) 以下各点：\n- 甲\n- 乙\n(b) 丙。\n")
     p15, p16 = paper.paragraphs
     assert [(i.label, i.kind, i.path) for i in p15.items] == [
         ("1", "bullet", "15•1"), ("2", "bullet", "15•2"), ("3", "bullet", "15•3")]
@@ -289,6 +334,29 @@ def test_a_paragraph_number_out_of_sequence_is_text_and_a_jump_is_a_warning() ->
     assert [p.number for p in paper.paragraphs] == [1, 4]
     assert paper.paragraphs[0].text == "第一段，见1. 的说明。"
     assert any("jump from 1 to 4" in m for m in messages(paper))
+
+
+def test_a_heading_after_unpunctuated_bullets_and_a_heading_left_above_the_footnotes() -> None:
+    body = ["1. 这些发展包括：", "• 核武器保持高度戒备状态", "• 暗示和明确威胁使用核武器", "  前进方向",
+            "2. 秘书长的报告指出，减少风险的措施并不取代全面履行核裁军义务。1", "  建议与结论",
+            "__________________", " 1 见联合国裁军研究所发表的相关报告，可查", "阅 www.unidir.org。",
+            "http://www.unidir.org", "3. 第三段。"]
+    # Enough full-width text around them for the page width to be known.
+    filler = [f"{n}. " + "我们认为，核裁军与核不扩散相辅相成，值得所有缔约国高度重视并积极参与" for n in range(4, 25)]
+    paper = parse(HEADER + "\n".join(body + filler) + "\n")
+    assert [s.heading for s in paper.sections] == ["", "前进方向", "建议与结论"]
+    p1, p2, p3 = paper.paragraphs[:3]
+    assert [i.text for i in p1.items] == ["核武器保持高度戒备状态", "暗示和明确威胁使用核武器"]
+    assert (p2.section, p2.footnote_marks, p3.section) == (2, ["1"], 3)
+    assert paper.footnotes[0].text == "见联合国裁军研究所发表的相关报告，可查阅 www.unidir.org。"
+    assert paper.warnings == []
+
+
+def test_a_mark_before_a_word_that_starts_with_a_counter_character() -> None:
+    paper = parse(HEADER + "1. 核裁军显得尤为重要。1 日本已详细介绍了相关行动，截至 2024 年 5 月 1 日。\n"
+                           "__________________\n 1 见相关报告。\n")
+    assert paper.paragraphs[0].text == "核裁军显得尤为重要。日本已详细介绍了相关行动，截至 2024 年 5 月 1 日。"
+    assert paper.paragraphs[0].footnote_marks == ["1"]
 
 
 def test_text_between_a_heading_and_the_next_paragraph_is_reported_not_placed() -> None:
@@ -513,22 +581,25 @@ def test_footnotes_at_page_bottoms_never_swallow_or_split_paragraph_text(
                 text += mark + " "
                 pending.append((len(text), mark))
         expected_marks.append(marks)
+        pieces: list[str] = []
         pos = 0
         while pos < len(text):
             width = data.draw(st.integers(len(f"{n}. ") if pos == 0 else 1, 40))
-            # A mark stays on a line with text: never alone on a line of its own.
-            while text[pos:pos + width].strip().isdigit() and pos + width < len(text):
-                width += 1
-            if text[pos:pos + width].strip().isdigit():  # the mark ends the paragraph
-                lines[-1] += text[pos:]
-                break
-            lines.append(text[pos:pos + width])
+            piece = text[pos:pos + width]
+            if pieces and piece.strip().isdigit():
+                pieces[-1] += piece  # a mark stays on the line of the text it follows
+            else:
+                pieces.append(piece)
             pos += width
+        printed = 0
+        for piece in pieces:
+            lines.append(piece)
+            printed += len(piece)
             lines.extend([""] * data.draw(st.integers(0, 1)))
-            # Footnotes whose marks are now printed go to the bottom of this page.
-            due = [m for end, m in pending if end <= pos]
+            # Footnotes whose marks are now printed may go to the bottom of this page.
+            due = [m for end, m in pending if end <= printed]
             if due and data.draw(st.booleans()):
-                pending = [(end, m) for end, m in pending if end > pos]
+                pending = [(end, m) for end, m in pending if end > printed]
                 lines.append("__________________")
                 for mark in due:
                     body = bodies[int(mark) - 1]

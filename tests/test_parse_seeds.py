@@ -136,7 +136,8 @@ def test_000_footnotes_and_where_they_are_marked(p000: ParsedPaper) -> None:
                                                                 "McNamara (Rowman & Littlefield Publishers, "
                                                                 "2005)，第 60 页。")
     assert f3.text == "A/71/371，2016 年 9 月 1 日。"
-    assert f5.text == "各国还可以使用秘书长根据 2010 年审议大会行动计划行动 21 设立的资料库。可在该资料库中增加关于减少风险措施的具体报告。"
+    assert f5.text == ("各国还可以使用秘书长根据 2010 年审议大会行动计划行动 21 设立的资料库。"
+                       "可在该资料库中增加关于减少风险措施的具体报告。")
     assert f6.text == "见 A/71/371。"
 
 
