@@ -1,6 +1,7 @@
 """`make loadtest`: many concurrent clients against a real server running the named-query mix.
 
-    python -m bench.loadtest                         # 50 clients, 60 s, seeds + 1,000 synthetic papers
+    python -m bench.loadtest                         # 50 clients, 60 s, the seed papers (what `make serve` serves)
+    python -m bench.loadtest --papers 1000           # the same over the seeds + 1,000 synthetic papers
     python -m bench.loadtest --clients 3 --duration 2 --papers 0 --out /tmp/lt   # a smoke run
 
 Each client is a thread with its own keep-alive connection to `npt-kg serve` on 127.0.0.1; it
@@ -61,7 +62,10 @@ def prepare_graph(papers: int, workdir: Path, seed: int) -> Path:
     corpus = workdir / f"loadtest-corpus-{papers}"
     if corpus.exists():
         shutil.rmtree(corpus)
-    generate.generate_corpus(papers, corpus, seed=seed)
+    if papers:
+        generate.generate_corpus(papers, corpus, seed=seed)
+    else:
+        corpus.mkdir(parents=True)
     for s in sorted(SEEDS_DIR.glob("*.txt")):
         shutil.copy(s, corpus / s.name)
     log(f"building the load-test graph ({papers} synthetic papers + seeds)")
@@ -87,13 +91,15 @@ def graph_triples(papers: int, workdir: Path) -> int | None:
 def render_markdown(res: dict) -> str:
     m, o = res["machine"], res["overall"]
     triples = f" ({res['quads']:,} triples)" if res.get("quads") else ""
+    papers = res["config"]["papers"]
+    data = f"the seed papers plus {papers:,} synthetic papers" if papers else "the seed papers"
     lines = [
         "# Load test",
         "",
         f"Written by `make loadtest` (`python -m bench.loadtest`): {res['config']['clients']} concurrent clients for "
         f"{res['config']['duration_s']:.0f} s against `npt-kg serve` on 127.0.0.1 ({res['config']['server']}), "
-        f"sending the {len(res['per_query'])} named queries in turn over keep-alive connections. Data: the seed "
-        f"papers plus {res['config']['papers']:,} synthetic papers{triples}. Clients and server share the machine.",
+        f"sending the {len(res['per_query'])} named queries in turn over keep-alive connections. Data: "
+        f"{data}{triples}. Clients and server share the machine.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
         f"pyoxigraph {m['libraries'].get('pyoxigraph')}, waitress {m['libraries'].get('waitress')}; {m['date']}.",
@@ -135,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--duration", type=float, default=60.0, help="seconds of load (default: 60)")
-    p.add_argument("--papers", type=int, default=1000, help="synthetic papers besides the seeds (default: 1000)")
+    p.add_argument("--papers", type=int, default=0, help="synthetic papers besides the seeds (default: 0)")
     p.add_argument("--request-timeout", type=float, default=60.0, help="client timeout per request")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, default=BENCH_DIR, help="where loadtest.json / loadtest.md go")

@@ -559,6 +559,17 @@ def analysis_notes(res: dict) -> list[str]:
                          + "; ".join(over) + ". The difference is a per-request cost (HTTP parsing, handing the query "
                          "to a worker process and the result back, writing the response); it dominates queries that "
                          "take a few milliseconds in-process and vanishes in the heavy ones.")
+    if big and big.get("geomean_rdflib_vs_http") and big["geomean_rdflib_vs_http"] < TARGETS["rdflib_vs_http_min"]:
+        both = [f"{n} {row['rdflib_vs_http']}x" for n, row in big["queries"].items()
+                if row["rdflib_vs_http"] and not row["rdflib_capped"]]
+        cap = res["config"]["cap_s"]
+        rd = big["engines"]["rdflib"]
+        notes.append(
+            f"rdflib below {TARGETS['rdflib_vs_http_min']:.0f}x at {big['papers']:,} papers: "
+            f"{len(big['capped_queries'])} rdflib queries ran past the {cap:.0f} s cap, and a capped ratio is at most "
+            f"{cap:.0f} s divided by our own time, so for queries that take seconds here the ratio is a lower bound "
+            "that may be far below the real one. Where both finished: " + (", ".join(both) or "none") + ". "
+            f"rdflib load: {rd.get('load_s')} s, peak {rd.get('peak_mb')} MB.")
     seed = res.get("latency", {}).get("seed")
     if seed and seed.get("geomean_http_vs_oxigraph"):
         deltas = [row["http"]["p50_ms"] - row["oxigraph"]["p50_ms"] for row in seed["queries"].values()

@@ -69,7 +69,7 @@ def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
 def bench_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     out = tmp_path_factory.mktemp("bench")
     _run(["-m", "bench.run", "--sizes", "4,6", "--big", "6", "--reps", "2", "--big-reps", "2",
-          "--budget", "0.5", "--big-budget", "0.5", "--cap", "10",
+          "--budget", "0.5", "--big-budget", "0.5", "--cap", "3",
           "--out", str(out), "--workdir", str(out / "work")], timeout=600)
     return json.loads((out / "results.json").read_text(encoding="utf-8")), (out / "results.md").read_text("utf-8")
 
