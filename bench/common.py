@@ -245,14 +245,19 @@ class SparqlClient:
 def count_results(data: bytes, accept: str) -> int | None:
     """Rows of a JSON result set, the boolean as 0/1, or lines of a Turtle/N-Triples graph (roughly)."""
     if accept == SELECT_ACCEPT:
-        try:
-            doc = json.loads(data)
-        except ValueError:
-            return None
-        if "boolean" in doc:
-            return int(bool(doc["boolean"]))
-        return len(doc.get("results", {}).get("bindings", []))
+        return count_json_results(data)
     return None
+
+
+def count_json_results(data: bytes) -> int | None:
+    """Rows of a SPARQL JSON result set, or an ASK's boolean as 0/1; None when it is not JSON."""
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return None
+    if "boolean" in doc:
+        return int(bool(doc["boolean"]))
+    return len(doc.get("results", {}).get("bindings", []))
 
 
 # --- the server process ----------------------------------------------------------------------

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import query_form, self_peak_mb, summarize
+from bench.common import count_json_results, query_form, self_peak_mb, summarize
 
 #: Exit status of an engine process that stopped at a query over the cap (the caller resumes after it).
 TIMED_OUT_EXIT = 3
@@ -189,13 +189,7 @@ def _rows(data: bytes | None, sparql: str) -> int | None:
             return sum(1 for _ in parse(data, format=RdfFormat.TURTLE))
         except (SyntaxError, ValueError):
             return None
-    try:
-        doc = json.loads(data)
-    except ValueError:
-        return None
-    if "boolean" in doc:
-        return int(bool(doc["boolean"]))
-    return len(doc.get("results", {}).get("bindings", []))
+    return count_json_results(data)
 
 
 def main(argv: list[str] | None = None) -> int:
