@@ -12,7 +12,7 @@ GRAPH   := build/npt-kg.ttl
 OWLAPI  := /usr/share/java/owlapi-distribution.jar
 YASGUI  := server/static/vendor/yasgui/yasgui.min.js
 
-.PHONY: serve test build bench loadtest docs dist clean owlapi assets lint
+.PHONY: serve test build bench loadtest docs dist clean owlapi assets lint wheel-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ $(OWLAPI):
 # npm: YASGUI for the query page, served locally. Optional: the page falls back to a plain form.
 assets: $(YASGUI)
 $(YASGUI):
-	@if command -v npm >/dev/null; then $(BIN)/python -m server.assets install; \
+	@if command -v npm >/dev/null; then $(BIN)/npt-kg assets install; \
 	else echo "npm not found: the query page will use the plain HTML form"; fi
 
 $(GRAPH): $(STAMP) $(wildcard seeds/*.txt) $(wildcard ontology/*.ttl)
@@ -46,10 +46,16 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+# The wheel, installed in a fresh venv outside the checkout: build, query, export and serve from there.
+wheel-check: $(STAMP)
+	bash .ci/wheel-check
 
 test: $(STAMP) $(OWLAPI)
 	-@$(MAKE) --no-print-directory assets
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -59,10 +65,10 @@ loadtest: $(STAMP)
 	$(BIN)/python -m bench.loadtest
 
 docs: $(STAMP)
-	$(BIN)/python -m kg.docs
+	$(BIN)/npt-kg docs
 
 dist: $(STAMP) $(GRAPH)
-	$(BIN)/python -m kg.dist
+	$(BIN)/npt-kg dist
 
 clean:
 	rm -rf build dist docs/ontology .pytest_cache .ruff_cache node_modules server/static/vendor

@@ -268,7 +268,7 @@ def npt_kg_command() -> list[str]:
     if exe.exists():
         return [str(exe)]
     found = shutil.which("npt-kg")
-    return [found] if found else [sys.executable, "-m", "kg.cli"]
+    return [found] if found else [sys.executable, "-m", "kg.commands"]
 
 
 @dataclass

@@ -145,12 +145,12 @@ def _save(result: dict, path: Path) -> None:
 def run_rdflib(graph: Path, queries: list[dict], reps: int, budget: float, cap: float, out_path: Path) -> dict:
     from rdflib import Dataset, URIRef
 
-    from kg import vocab
+    from kg import resources, vocab
 
     t0 = time.perf_counter()
     ds = Dataset(default_union=True)
     onto = ds.graph(URIRef(vocab.ONTOLOGY_GRAPH))
-    for path in vocab.ONTOLOGY_FILES:
+    for path in resources.ONTOLOGY_FILES:
         onto.parse(str(path), format="turtle")
     ds.graph(URIRef(vocab.DATA_GRAPH)).parse(str(graph), format="turtle")
     load_s = time.perf_counter() - t0

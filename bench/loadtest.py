@@ -75,7 +75,7 @@ def prepare_graph(papers: int, workdir: Path, seed: int) -> Path:
 
 def server_defaults() -> str:
     """The `npt-kg serve` defaults the load test runs with, read from the CLI itself."""
-    from kg.cli import build_parser
+    from kg.commands import build_parser
 
     a = build_parser().parse_args(["serve"])
     return f"{a.workers} worker processes, {a.threads} threads, {a.timeout:.0f} s query timeout"
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from kg.querylib import load_library
+    from kg.store.library import load_library
 
     queries = [{"name": q.name, "sparql": q.sparql} for q in load_library().values()]
     graph = prepare_graph(args.papers, args.workdir, args.seed)

@@ -615,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
 
-    from kg.querylib import load_library
+    from kg.store.library import load_library
 
     queries = [{"name": q.name, "sparql": q.sparql} for q in load_library().values()]
 

@@ -1,26 +1,20 @@
-"""The vocabulary in one place.
+"""The vocabulary in one place: namespaces, graph names, and the `npt:` terms read from the ontology.
 
-Every IRI the builder, the store, the server and the tests use comes from here, so
-that a renamed term breaks loudly in one module instead of silently in many.
-`tests/test_vocabulary.py` checks that each `npt:` term named here is declared in
-`ontology/npt.ttl`.
+The `npt:` terms are not typed here a second time: they are read from `ontology/npt.ttl`
+(every owl:Class, owl:ObjectProperty, owl:DatatypeProperty and owl:AnnotationProperty in
+the `npt:` namespace), so using a term the ontology does not declare fails at once, with
+an AttributeError naming the term.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
+from functools import cache
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, RdfFormat, parse
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = ROOT / "ontology"
-ONTOLOGY_FILE = ONTOLOGY_DIR / "npt.ttl"
-MEASURE_SCHEME_FILE = ONTOLOGY_DIR / "measure-types.ttl"
-RISK_SCHEME_FILE = ONTOLOGY_DIR / "risk-types.ttl"
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-#: Files that together make the ontology (TBox plus the two SKOS schemes).
-ONTOLOGY_FILES = (ONTOLOGY_FILE, MEASURE_SCHEME_FILE, RISK_SCHEME_FILE)
+from kg import resources
 
 ONTOLOGY_IRI = "https://w3id.org/npt-kg/ontology"
 NPT_NS = ONTOLOGY_IRI + "#"
@@ -66,15 +60,19 @@ PREFIXES: dict[str, str] = {
 class _Namespace:
     """Attribute access to terms of one namespace, as pyoxigraph NamedNodes."""
 
-    def __init__(self, base: str, terms: tuple[str, ...] | None = None) -> None:
+    def __init__(self, base: str, terms: Callable[[], tuple[str, ...]] | None = None) -> None:
         self._base = base
-        self._terms = terms
+        self._known = terms  # called on first use, so importing vocab reads no file
+        self._terms: frozenset[str] | None = None
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        if self._terms is not None and name not in self._terms:
-            raise AttributeError(f"{name!r} is not a term of {self._base}")
+        if self._known is not None:
+            if self._terms is None:
+                self._terms = frozenset(self._known())
+            if name not in self._terms:
+                raise AttributeError(f"{name!r} is not a term of {self._base} (not declared in the ontology)")
         return NamedNode(self._base + name)
 
     def __getitem__(self, name: str) -> NamedNode:
@@ -86,54 +84,37 @@ class _Namespace:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return self._terms or ()
+        return tuple(sorted(self._known())) if self._known is not None else ()
 
 
-#: Classes of the npt: ontology.
-NPT_CLASSES: tuple[str, ...] = (
-    # documents and their structure
-    "Document", "WorkingPaper", "UNDocument", "Statement",
-    "TextUnit", "Section", "Paragraph", "Item", "Footnote",
-    # meetings
-    "Meeting", "ReviewConference", "PrepComSession",
-    # actors
-    "Actor", "State", "NuclearWeaponState", "NonNuclearWeaponState", "NonPartyState",
-    "Coalition", "Organization",
-    # substance
-    "Measure", "Risk", "RiskyAction", "MeasureType", "RiskType",
-    # treaties
-    "Treaty", "ProposedTreaty", "TreatyArticle",
-)
+_OWL_KINDS = {
+    "Class": "classes",
+    "ObjectProperty": "object_properties",
+    "DatatypeProperty": "data_properties",
+    "AnnotationProperty": "annotation_properties",
+}
 
-#: Object properties of the npt: ontology.
-NPT_OBJECT_PROPERTIES: tuple[str, ...] = (
-    "submittedBy", "submitted", "onBehalfOf", "submittedTo",
-    "hasMember", "memberOf",
-    "proposes", "proposedIn", "identifies", "identifiedIn", "advisesAgainst",
-    "addressedTo", "mentions", "cites", "refersToTreaty",
-    "measureType", "riskType", "mitigates",
-    "inDocument", "hasSection", "inSection", "hasParagraph", "hasItem", "itemOf",
-    "hasFootnote", "markedIn",
-    "issuedBy", "articleOf", "forReviewConference",
-)
 
-#: Datatype properties of the npt: ontology.
-NPT_DATA_PROPERTIES: tuple[str, ...] = (
-    "symbol", "issueDate", "originalLanguage", "language",
-    "sourceFile", "sha256", "parseWarning",
-    "cycleYear", "sessionNumber", "city", "startDate", "endDate", "cycleInferred",
-    "isoCode", "abbreviation",
-    "number", "label", "itemPath", "order", "text", "heading", "footnoteMark",
-    "quote", "url", "statementDate",
-)
+@cache
+def declared_terms() -> dict[str, tuple[str, ...]]:
+    """The `npt:` terms `ontology/npt.ttl` declares, by kind (classes, object_properties, ...)."""
+    found: dict[str, set[str]] = {kind: set() for kind in _OWL_KINDS.values()}
+    with resources.ONTOLOGY_FILE.open("rb") as f:
+        for t in parse(f, RdfFormat.TURTLE):
+            if t.predicate.value != RDF_NS + "type" or not t.subject.value.startswith(NPT_NS):
+                continue
+            kind = _OWL_KINDS.get(t.object.value.removeprefix(OWL_NS))
+            if kind and t.object.value.startswith(OWL_NS):
+                found[kind].add(t.subject.value[len(NPT_NS):])
+    return {kind: tuple(sorted(names)) for kind, names in found.items()}
 
-#: Annotation properties of the npt: ontology (the builder's lexicon lives in SKOS labels).
-NPT_ANNOTATION_PROPERTIES: tuple[str, ...] = ()
 
-NPT = _Namespace(
-    NPT_NS,
-    NPT_CLASSES + NPT_OBJECT_PROPERTIES + NPT_DATA_PROPERTIES + NPT_ANNOTATION_PROPERTIES,
-)
+def npt_terms() -> tuple[str, ...]:
+    """Every declared `npt:` term name."""
+    return tuple(name for names in declared_terms().values() for name in names)
+
+
+NPT = _Namespace(NPT_NS, npt_terms)
 ID = _Namespace(ID_NS)
 MT = _Namespace(MEASURE_TYPE_NS)
 RT = _Namespace(RISK_TYPE_NS)

@@ -1,7 +1,7 @@
 """The web side: SPARQL 1.1 Protocol endpoint, query page, linked data pages and dumps.
 
-`create_app(config)` builds the Flask application; `npt-kg serve` (server.serve) runs it
-under waitress. Imports are lazy so that query worker processes, which import
+`create_app(config)` builds the Flask application; `npt-kg serve` runs it under
+waitress. Imports are lazy so that query worker processes, which import
 `server.workers`, do not load Flask.
 """
 
@@ -13,8 +13,12 @@ __all__ = ["ServerConfig", "create_app"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from server import app
+    if name == "create_app":
+        from server.app import create_app
 
-        return getattr(app, name)
+        return create_app
+    if name == "ServerConfig":
+        from server.config import ServerConfig
+
+        return ServerConfig
     raise AttributeError(name)

@@ -11,7 +11,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFor
 
 from kg import vocab
 from kg.store import select_rows
-from server.app import state
+from server.db import get_state
 
 _RESULT_FORMATS = (QueryResultsFormat.JSON, QueryResultsFormat.XML, QueryResultsFormat.CSV, QueryResultsFormat.TSV)
 _RDF_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
@@ -50,7 +50,7 @@ def _integer(n: int) -> Literal:
 
 def counts() -> dict[str, int]:
     """Triples in the whole store and in each named graph."""
-    st = state()
+    st = get_state()
 
     def compute() -> dict[str, int]:
         rows = select_rows(

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.store import ReadOnlyError, sparql_tokens
+from kg.store import ReadOnlyError
+from kg.store.sparqltext import sparql_tokens
 
 #: Default cap on query size (bytes of UTF-8).
 MAX_QUERY_BYTES = 100 * 1024

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg import vocab
-from kg.store import QueryError, select_rows
+from kg.store import select_rows
+from kg.util.iri import compact_iri
 from server import conneg
-from server.app import error_response, state
-from server.sparql import query_error_response
+from server.db import get_config, get_state, get_store
+from server.errors import HttpError
+from server.responses import local_path
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -45,22 +47,6 @@ class Row:
     values: list[Term] = field(default_factory=list)
 
 
-def local_path(iri: str) -> str | None:
-    """This server's path for an instance IRI; None for IRIs that live elsewhere."""
-    if iri.startswith(vocab.ID_NS) and len(iri) > len(vocab.ID_NS):
-        return url_for("linkeddata.resource", rest=iri[len(vocab.ID_NS):])
-    return None
-
-
-def compact(iri: str) -> str:
-    """`npt:Paragraph` for a known namespace, else the IRI itself."""
-    best = ""
-    prefix = ""
-    for p, ns in vocab.PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, prefix = ns, p
-    return f"{prefix}:{iri[len(best):]}" if best else iri
-
 
 def _labels(iris: list[str]) -> dict[str, dict[str, str]]:
     """{iri: {lang: label}} for the IRIs a page mentions, in one query."""
@@ -69,9 +55,9 @@ def _labels(iris: list[str]) -> dict[str, dict[str, str]]:
     values = " ".join(str(NamedNode(i)) for i in iris[:MAX_LINKS])
     preds = " ".join(str(p) for p in _LABEL_PREDICATES)
     rows = select_rows(
-        state().store,
+        get_store(),
         f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {preds} }} ?s ?p ?label }}",
-        timeout=state().config.timeout,
+        timeout=get_config().timeout,
     )
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows:
@@ -93,10 +79,12 @@ def _term(node: object, labels: dict[str, dict[str, str]]) -> Term:
         href = local_path(node.value)
         if href is None and node.value.startswith(("http://", "https://")):
             href = node.value
-        return Term(text=_pick(labels.get(node.value, {})) or compact(node.value), href=href, iri=node.value)
+        text = _pick(labels.get(node.value, {})) or compact_iri(node.value, bracket=False)
+        return Term(text=text, href=href, iri=node.value)
     if isinstance(node, Literal):
         datatype = node.datatype.value
-        shown = None if node.language or datatype in (vocab.XSD_NS + "string",) else compact(datatype)
+        plain = node.language or datatype == vocab.XSD_NS + "string"
+        shown = None if plain else compact_iri(datatype, bracket=False)
         return Term(text=node.value, lang=node.language, datatype=shown)
     if isinstance(node, BlankNode):
         return Term(text=f"_:{node.value}")
@@ -109,12 +97,12 @@ def _sources(iris: list[str]) -> dict[str, dict[str, str]]:
         return {}
     values = " ".join(str(NamedNode(i)) for i in iris[:50])
     rows = select_rows(
-        state().store,
+        get_store(),
         f"""SELECT ?u ?text ?path ?number ?doc ?symbol WHERE {{ VALUES ?u {{ {values} }}
               OPTIONAL {{ ?u {vocab.NPT.text} ?text }} OPTIONAL {{ ?u {vocab.NPT.itemPath} ?path }}
               OPTIONAL {{ ?u {vocab.NPT.number} ?number }}
               OPTIONAL {{ ?u {vocab.NPT.inDocument} ?doc OPTIONAL {{ ?doc {vocab.NPT.symbol} ?symbol }} }} }}""",
-        timeout=state().config.timeout,
+        timeout=get_config().timeout,
     )
     out: dict[str, dict[str, str]] = {}
     for row in rows:
@@ -167,7 +155,7 @@ def _page(iri: str, triples: list[Triple]) -> str:
         }
         for u in derived
     ]
-    title = _pick(own) or compact(iri)
+    title = _pick(own) or compact_iri(iri, bracket=False)
     return render_template(
         "resource.html",
         iri=iri,
@@ -192,26 +180,20 @@ def resource(rest: str) -> Response:
     except ValueError:
         abort(404)
     offers = (*conneg.HTML_OFFERS, *conneg.GRAPH_OFFERS)
-    try:
-        chosen = conneg.negotiate(offers, request.headers.get("Accept"), request.args.get("format"))
-    except conneg.UnknownFormat as exc:
-        return error_response(400, f"unknown format {exc}; use html, ttl, nt, rdfxml or jsonld")
+    chosen = conneg.negotiate(offers, request.headers.get("Accept"), request.args.get("format"))
     if chosen is None:
-        return error_response(406, "this resource is available as text/html, Turtle, N-Triples, RDF/XML or JSON-LD")
-    st = state()
-    try:
-        triples = st.store.describe(iri, limit=MAX_LINKS, timeout=st.config.timeout)
-        if not triples:
-            return error_response(404, f"nothing is known about {iri}")
-        if chosen == conneg.HTML:
-            resp = Response(_page(iri, triples), content_type="text/html; charset=utf-8")
-        else:
-            assert isinstance(chosen, RdfFormat)
-            prefixes = {p: ns for p, ns in vocab.PREFIXES.items() if ns != vocab.ID_NS}
-            body = serialize(triples, format=chosen,
-                             prefixes=prefixes if chosen in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None)
-            resp = Response(body, content_type=conneg.content_type(chosen))
-    except QueryError as exc:
-        return query_error_response(exc)
+        raise HttpError(406, "this resource is available as text/html, Turtle, N-Triples, RDF/XML or JSON-LD")
+    st = get_state()
+    triples = st.store.describe(iri, limit=MAX_LINKS, timeout=st.config.timeout)
+    if not triples:
+        raise HttpError(404, f"nothing is known about {iri}")
+    if chosen == conneg.HTML:
+        resp = Response(_page(iri, triples), content_type="text/html; charset=utf-8")
+    else:
+        assert isinstance(chosen, RdfFormat)
+        prefixes = {p: ns for p, ns in vocab.PREFIXES.items() if ns != vocab.ID_NS}
+        body = serialize(triples, format=chosen,
+                         prefixes=prefixes if chosen in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None)
+        resp = Response(body, content_type=conneg.content_type(chosen))
     resp.headers["Vary"] = "Accept"
     return resp

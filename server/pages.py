@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
 
 from kg import __version__, vocab
-from kg.querylib import load_library
 from kg.store import QueryError, select_rows
+from kg.store.library import load_library
 from server import conneg
-from server.app import error_response, state
+from server.db import get_config, get_state
 from server.descriptions import counts, void_description
-from server.linkeddata import local_path
-from server.sparql import CORS_HEADERS, query_error_response, streamed_chunks
+from server.errors import HttpError
+from server.responses import CORS_HEADERS, json_response, local_path, streamed_chunks
 
 bp = Blueprint("pages", __name__)
 
@@ -32,12 +32,9 @@ SELECT ?paper (SAMPLE(?s) AS ?symbol) (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?tit
 
 @bp.route("/")
 def home() -> Response:
-    st = state()
-    try:
-        rows = select_rows(st.store, _PAPERS_QUERY, timeout=st.config.timeout)
-        n = counts()
-    except QueryError as exc:
-        return query_error_response(exc)
+    st = get_state()
+    rows = select_rows(st.store, _PAPERS_QUERY, timeout=st.config.timeout)
+    n = counts()
     papers = [
         {
             "href": local_path(row["paper"].value),  # type: ignore[attr-defined]
@@ -53,7 +50,7 @@ def home() -> Response:
 
 @bp.route("/queries")
 def queries() -> Response:
-    library = load_library(state().config.queries_dir)
+    library = load_library(get_config().queries_dir)
     entries = [
         {
             "name": q.name,
@@ -70,12 +67,12 @@ def queries() -> Response:
     fmt_param = request.args.get("format")
     if fmt_param:
         if fmt_param.lower() not in ("json", "html"):
-            return error_response(400, f"unknown format {fmt_param}; use html or json")
+            raise HttpError(400, f"unknown format {fmt_param}; use html or json")
         chosen: object = "application/json" if fmt_param.lower() == "json" else conneg.HTML
     else:
         chosen = conneg.choose(conneg.parse_accept(request.headers.get("Accept")), offers)
     if chosen is None:
-        return error_response(406, "the query library is available as text/html or application/json")
+        raise HttpError(406, "the query library is available as text/html or application/json")
     if chosen == "application/json":
         resp = json_response({"queries": entries})
     else:
@@ -84,15 +81,10 @@ def queries() -> Response:
     return resp
 
 
-def json_response(data: object, status: int = 200) -> Response:
-    resp = current_app.json.response(data)
-    resp.status_code = status
-    return resp
-
 
 @bp.route("/health")
 def health() -> Response:
-    st = state()
+    st = get_state()
     body: dict[str, object] = {
         "status": "ok",
         "version": __version__,
@@ -114,16 +106,10 @@ def health() -> Response:
 
 @bp.route("/.well-known/void")
 def void() -> Response:
-    try:
-        chosen = conneg.negotiate(conneg.GRAPH_OFFERS, request.headers.get("Accept"), request.args.get("format"))
-    except conneg.UnknownFormat as exc:
-        return error_response(400, f"unknown format {exc}")
+    chosen = conneg.negotiate(conneg.GRAPH_OFFERS, request.headers.get("Accept"), request.args.get("format"))
     if chosen is None:
-        return error_response(406, "the VoID description is available in Turtle, N-Triples, RDF/XML and JSON-LD")
-    try:
-        body = void_description(chosen)  # type: ignore[arg-type]
-    except QueryError as exc:
-        return query_error_response(exc)
+        raise HttpError(406, "the VoID description is available in Turtle, N-Triples, RDF/XML and JSON-LD")
+    body = void_description(chosen)  # type: ignore[arg-type]
     return Response(body, content_type=conneg.content_type(chosen), headers={"Vary": "Accept"})
 
 
@@ -138,23 +124,17 @@ def data() -> Response:
         return Response(status=204, headers={**CORS_HEADERS, "Allow": "GET, OPTIONS"})
     graphs = request.args.getlist("graph")
     if len(graphs) > 1 or (graphs and "default" in request.args):
-        return error_response(400, "give either ?default or one ?graph=IRI")
+        raise HttpError(400, "give either ?default or one ?graph=IRI")
     graph = graphs[0] if graphs else None
     offers = conneg.GRAPH_OFFERS if "default" in request.args else conneg.DATASET_OFFERS
-    try:
-        chosen = conneg.negotiate(offers, request.headers.get("Accept"), request.args.get("format"))
-    except conneg.UnknownFormat as exc:
-        return error_response(400, f"unknown format {exc}; use one of {conneg.format_names()}")
+    chosen = conneg.negotiate(offers, request.headers.get("Accept"), request.args.get("format"))
     if chosen is None:
-        return error_response(406, "no acceptable RDF format; this server writes Turtle, N-Triples, RDF/XML, "
-                                   "JSON-LD, N-Quads and TriG")
-    st = state()
-    try:
-        if graph is not None and graph not in counts():
-            return error_response(404, f"no graph named {graph} here")
-        chunks = st.store.dump(chosen, graph=graph, timeout=max(DUMP_TIMEOUT, st.config.timeout))  # type: ignore[arg-type]
-    except QueryError as exc:
-        return query_error_response(exc)
+        raise HttpError(406, "no acceptable RDF format; this server writes Turtle, N-Triples, RDF/XML, "
+                             "JSON-LD, N-Quads and TriG")
+    st = get_state()
+    if graph is not None and graph not in counts():
+        raise HttpError(404, f"no graph named {graph} here")
+    chunks = st.store.dump(chosen, graph=graph, timeout=max(DUMP_TIMEOUT, st.config.timeout))  # type: ignore[arg-type]
     resp = Response(streamed_chunks(chunks), content_type=conneg.content_type(chosen))
     resp.headers["Vary"] = "Accept"
     resp.headers["Content-Disposition"] = f'inline; filename="npt-kg.{_EXTENSIONS.get(chosen.media_type, "rdf")}"'  # type: ignore[union-attr]
@@ -165,7 +145,7 @@ def data() -> Response:
 @bp.route("/assets/yasgui/<path:filename>")
 def yasgui_asset(filename: str) -> Response:
     """YASGUI's files, installed from npm at setup and served from here (no CDN)."""
-    directory = state().config.assets_dir
+    directory = get_config().assets_dir
     if not directory.is_dir():
         abort(404)
     resp = send_from_directory(directory, filename, max_age=86400)

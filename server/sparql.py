@@ -11,43 +11,22 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from kg.querylib import load_library
-from kg.store import (
-    NotAcceptable,
-    QueryError,
-    QueryResult,
-    QuerySyntaxError,
-    QueryTimeout,
-    ReadOnlyError,
-    StoreUnavailable,
-)
+from kg.store.library import load_library
 from server import conneg, guard
-from server.app import error_response, state
+from server.db import get_config, get_state
 from server.descriptions import service_description
+from server.errors import HttpError
+from server.responses import CORS_HEADERS, streamed
 
 bp = Blueprint("sparql", __name__)
 
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _PROTOCOL_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format", "output", "update", "using-graph-uri",
                     "using-named-graph-uri")
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type",
-    "Access-Control-Max-Age": "86400",
-}
-
-
-class BadRequest(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass
@@ -61,39 +40,39 @@ class ProtocolRequest:
 def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
     """Strict `application/x-www-form-urlencoded`: bad %-escapes and non-UTF-8 are errors, not U+FFFD."""
     if _BAD_PERCENT.search(raw):
-        raise BadRequest(400, f"malformed percent-encoding in the {where}")
+        raise HttpError(400, f"malformed percent-encoding in the {where}")
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise BadRequest(400, f"the {where} is not UTF-8") from None
+            raise HttpError(400, f"the {where} is not UTF-8") from None
     try:
         return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict",
                                       max_num_fields=1000)
     except UnicodeDecodeError:
-        raise BadRequest(400, f"the {where} is not UTF-8 once percent-decoded") from None
+        raise HttpError(400, f"the {where} is not UTF-8 once percent-decoded") from None
     except ValueError as exc:
-        raise BadRequest(400, f"malformed {where}: {exc}") from None
+        raise HttpError(400, f"malformed {where}: {exc}") from None
 
 
 def _body(limit: int) -> bytes:
     length = request.content_length
     if length is not None and length > limit:
-        raise BadRequest(413, f"request body is {length} bytes; this endpoint accepts at most {limit}")
+        raise HttpError(413, f"request body is {length} bytes; this endpoint accepts at most {limit}")
     data = request.get_data(cache=False)
     if len(data) > limit:
-        raise BadRequest(413, f"request body is over {limit} bytes")
+        raise HttpError(413, f"request body is over {limit} bytes")
     return data
 
 
 def read_request() -> ProtocolRequest:
     """The protocol parameters of this request, whichever of the three forms it uses."""
-    cfg = state().config
+    cfg = get_config()
     body_limit = 3 * cfg.max_query_bytes + 4096
     if len(request.query_string) > body_limit:
-        raise BadRequest(413, f"query string is over {body_limit} bytes")
+        raise HttpError(413, f"query string is over {body_limit} bytes")
     params = parse_params(request.query_string, "query string")
     body_query: str | None = None
     if request.method == "POST":
@@ -105,28 +84,28 @@ def read_request() -> ProtocolRequest:
             try:
                 body_query = _body(body_limit).decode(charset)
             except (LookupError, UnicodeDecodeError):
-                raise BadRequest(400, f"the request body is not valid {charset}") from None
+                raise HttpError(400, f"the request body is not valid {charset}") from None
         elif mimetype == "application/sparql-update":
-            raise BadRequest(400, "this endpoint is read-only: SPARQL Update is not accepted, only queries")
+            raise HttpError(400, "this endpoint is read-only: SPARQL Update is not accepted, only queries")
         else:
             shown = mimetype or "none"
-            raise BadRequest(415, f"unsupported Content-Type {shown}: send application/sparql-query "
+            raise HttpError(415, f"unsupported Content-Type {shown}: send application/sparql-query "
                                   "or application/x-www-form-urlencoded")
     values: dict[str, list[str]] = {}
     for key, value in params:
         values.setdefault(key, []).append(value)
     if "update" in values:
-        raise BadRequest(400, "this endpoint is read-only: SPARQL Update is not accepted, only queries")
+        raise HttpError(400, "this endpoint is read-only: SPARQL Update is not accepted, only queries")
     queries = values.get("query", [])
     if body_query is not None:
         if queries:
-            raise BadRequest(400, "the query is in the body; do not also pass a query parameter")
+            raise HttpError(400, "the query is in the body; do not also pass a query parameter")
         queries = [body_query]
     if len(queries) > 1:
-        raise BadRequest(400, "more than one query parameter; send exactly one")
+        raise HttpError(400, "more than one query parameter; send exactly one")
     formats = values.get("format", []) + values.get("output", [])
     if len(formats) > 1:
-        raise BadRequest(400, "more than one format parameter")
+        raise HttpError(400, "more than one format parameter")
     return ProtocolRequest(
         query=queries[0] if queries else None,
         default_graph_uris=values.get("default-graph-uri", []),
@@ -135,65 +114,21 @@ def read_request() -> ProtocolRequest:
     )
 
 
-def streamed(result: QueryResult) -> Iterator[bytes]:
-    """The result's chunks; the engine behind it is released however the response ends."""
-    try:
-        yield from result
-    finally:
-        result.close()
-
-
-def streamed_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Chunks from a store; closing the response closes them (and frees the worker)."""
-    try:
-        yield from chunks
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-
-
-def query_error_response(exc: QueryError) -> Response:
-    if isinstance(exc, NotAcceptable):
-        return error_response(406, f"{exc}; ask for one with Accept or format= ({conneg.format_names()})")
-    if isinstance(exc, QueryTimeout):
-        return error_response(503, str(exc))
-    if isinstance(exc, StoreUnavailable):
-        if exc.query_fault:
-            return error_response(400, f"{exc} (it is probably too complex); the engine has been restarted")
-        resp = error_response(503, str(exc))
-        resp.headers["Retry-After"] = "1"
-        return resp
-    if isinstance(exc, ReadOnlyError | QuerySyntaxError):
-        return error_response(400, str(exc))
-    return error_response(400, str(exc))
-
 
 def answer_query(req: ProtocolRequest) -> Response:
-    st = state()
+    st = get_state()
     cfg = st.config
     assert req.query is not None
-    try:
-        formats = conneg.query_formats(request.headers.get("Accept"), req.format)
-    except conneg.UnknownFormat as exc:
-        return error_response(400, f"unknown format {exc}; use one of {conneg.format_names()}")
-    try:
-        guard.check(req.query, max_bytes=cfg.max_query_bytes, max_nesting=cfg.max_nesting)
-    except guard.Refused as exc:
-        return error_response(exc.status, exc.message)
-    except ReadOnlyError as exc:
-        return error_response(400, str(exc))
-    try:
-        result = st.store.query(
-            req.query,
-            formats=formats,
-            default_graph_uris=req.default_graph_uris,
-            named_graph_uris=req.named_graph_uris,
-            timeout=cfg.timeout,
-            max_rows=cfg.max_rows,
-        )
-    except QueryError as exc:
-        return query_error_response(exc)
+    formats = conneg.query_formats(request.headers.get("Accept"), req.format)
+    guard.check(req.query, max_bytes=cfg.max_query_bytes, max_nesting=cfg.max_nesting)
+    result = st.store.query(
+        req.query,
+        formats=formats,
+        default_graph_uris=req.default_graph_uris,
+        named_graph_uris=req.named_graph_uris,
+        timeout=cfg.timeout,
+        max_rows=cfg.max_rows,
+    )
     resp = Response(streamed(result), content_type=conneg.content_type(result.format))
     resp.headers["Vary"] = "Accept"
     if cfg.max_rows is not None and result.kind.value == "solutions":
@@ -203,7 +138,7 @@ def answer_query(req: ProtocolRequest) -> Response:
 
 def query_page() -> Response:
     """YASGUI with the named queries as tabs when its files are installed; a plain form otherwise."""
-    cfg = state().config
+    cfg = get_config()
     library = [
         {"name": q.name, "title": q.title, "title_zh": q.title_zh, "description": q.description, "sparql": q.sparql}
         for q in load_library(cfg.queries_dir).values()
@@ -220,28 +155,19 @@ def query_page() -> Response:
 def endpoint() -> Response:
     if request.method == "OPTIONS":
         return Response(status=204, headers={"Allow": "GET, POST, OPTIONS"})
-    try:
-        req = read_request()
-    except BadRequest as exc:
-        return error_response(exc.status, exc.message)
+    req = read_request()
     if req.query is not None:
         return answer_query(req)
     if request.method == "POST":
-        return error_response(400, "no query: send one in the query parameter or as application/sparql-query")
+        raise HttpError(400, "no query: send one in the query parameter or as application/sparql-query")
     offers = (*conneg.GRAPH_OFFERS, *conneg.HTML_OFFERS)
-    try:
-        chosen = conneg.negotiate(offers, request.headers.get("Accept"), req.format)
-    except conneg.UnknownFormat as exc:
-        return error_response(400, f"unknown format {exc}; use one of {conneg.format_names()}")
+    chosen = conneg.negotiate(offers, request.headers.get("Accept"), req.format)
     if chosen is None:
-        return error_response(406, "without a query this endpoint returns its service description "
-                                   "(an RDF format) or the query page (text/html)")
+        raise HttpError(406, "without a query this endpoint returns its service description "
+                             "(an RDF format) or the query page (text/html)")
     if chosen == conneg.HTML:
         return query_page()
-    try:
-        body = service_description(chosen)  # type: ignore[arg-type]
-    except QueryError as exc:
-        return query_error_response(exc)
+    body = service_description(chosen)  # type: ignore[arg-type]
     return Response(body, content_type=conneg.content_type(chosen), headers={"Vary": "Accept"})
 
 

@@ -34,9 +34,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import RdfFormat, Triple, parse
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 
-from kg import vocab
 from kg.errors import UserError
 from kg.store import (
     DEFAULT_FORMATS,
@@ -57,6 +56,7 @@ from kg.store import (
     run_query,
     start_query_thread,
 )
+from server import messages as msg
 
 log = logging.getLogger("npt_kg.server")
 
@@ -85,81 +85,78 @@ def _serve(conn: Connection, store: OxigraphStore) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        op = request[0]
-        if op == "stop":
+        if isinstance(request, msg.Stop):
             return
         try:
-            if op == "query":
-                _answer_query(conn, store, *request[1:])
-            elif op == "count":
-                conn.send(("value", store.triple_count()))
-            elif op == "dump":
-                fmt = RdfFormat.from_media_type(request[1])
-                conn.send(("start", ResultKind.GRAPH.value, fmt.media_type))
-                dump_store(store.store, fmt, lambda data: conn.send(("chunk", data)), graph=request[2])
-                conn.send(("end",))
-            elif op == "describe":
-                triples = describe_in_store(store.store, request[1], request[2])
-                from pyoxigraph import serialize
-
-                conn.send(("value", serialize(triples, format=RdfFormat.N_TRIPLES)))
-            elif op == "graphs":
-                conn.send(("value", store.graph_names()))
+            if isinstance(request, msg.Query):
+                _answer_query(conn, store, request)
+            elif isinstance(request, msg.Count):
+                conn.send(msg.Value(store.triple_count()))
+            elif isinstance(request, msg.Dump):
+                fmt = RdfFormat.from_media_type(request.media_type)
+                conn.send(msg.Start(ResultKind.GRAPH.value, fmt.media_type))
+                dump_store(store.store, fmt, lambda data: conn.send(msg.Chunk(data)), graph=request.graph)
+                conn.send(msg.End())
+            elif isinstance(request, msg.Describe):
+                triples = describe_in_store(store.store, request.iri, request.limit)
+                conn.send(msg.Value(serialize(triples, format=RdfFormat.N_TRIPLES)))
+            elif isinstance(request, msg.Graphs):
+                conn.send(msg.Value(store.graph_names()))
             else:
-                conn.send(("error", "query", f"unknown request {op!r}"))
+                conn.send(msg.Error(msg.ErrorKind.QUERY, f"unknown request {request!r}"))
         except (BrokenPipeError, EOFError):
             return
         except Exception as exc:  # reported to the web process, which answers with a message
             with contextlib.suppress(OSError):
-                conn.send(("error", "query", f"{type(exc).__name__}: {exc}"))
+                conn.send(msg.Error(msg.ErrorKind.QUERY, f"{type(exc).__name__}: {exc}"))
 
 
-def _answer_query(conn: Connection, store: OxigraphStore, sparql: str, formats: Sequence[str | None],
-                  default_graph_uris: Sequence[str], named_graph_uris: Sequence[str], max_rows: int | None) -> None:
+def _answer_query(conn: Connection, store: OxigraphStore, q: msg.Query) -> None:
     started = False
 
     def on_start(kind: ResultKind, fmt: Any) -> None:
         nonlocal started
-        conn.send(("start", kind.value, fmt.media_type))
+        conn.send(msg.Start(kind.value, fmt.media_type))
         started = True
 
     try:
-        run_query(store.store, sparql, formats=Formats.from_media_types(formats),
-                  default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris,
-                  max_rows=max_rows, on_start=on_start, write=lambda data: conn.send(("chunk", data)))
+        run_query(store.store, q.sparql, formats=Formats.from_media_types(q.formats),
+                  default_graph_uris=q.default_graph_uris, named_graph_uris=q.named_graph_uris,
+                  max_rows=q.max_rows, on_start=on_start, write=lambda data: conn.send(msg.Chunk(data)))
     except NotAcceptable as exc:
-        conn.send(("error", "not_acceptable", exc.kind.value))
+        conn.send(msg.Error(msg.ErrorKind.NOT_ACCEPTABLE, exc.kind.value))
         return
     except QuerySyntaxError as exc:
         from server.guard import classify_syntax_error
 
-        err = classify_syntax_error(sparql, str(exc))
-        conn.send(("error", "readonly" if isinstance(err, ReadOnlyError) else "syntax", str(err)))
+        err = classify_syntax_error(q.sparql, str(exc))
+        kind = msg.ErrorKind.READ_ONLY if isinstance(err, ReadOnlyError) else msg.ErrorKind.SYNTAX
+        conn.send(msg.Error(kind, str(err)))
         return
     except QueryError as exc:
-        conn.send(("error", "query", str(exc)))
+        conn.send(msg.Error(msg.ErrorKind.QUERY, str(exc)))
         return
     except (ValueError, RuntimeError, OSError) as exc:  # evaluation errors (e.g. unbound SERVICE name)
-        conn.send(("error", "query" if not started else "abort", str(exc)))
+        conn.send(msg.Error(msg.ErrorKind.ABORT if started else msg.ErrorKind.QUERY, str(exc)))
         return
-    conn.send(("end",))
+    conn.send(msg.End())
 
 
 def worker_main(conn: Connection) -> None:
     """Entry point of a worker process: read the store spec, open the store, serve."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the web server's to handle
     try:
-        spec, sandbox = conn.recv()
+        opening: msg.Open = conn.recv()
     except (EOFError, OSError):
         return
-    isolated = isolate_network() if sandbox else False
+    isolated = isolate_network() if opening.sandbox else False
     try:
-        store = spec.open()
+        store = opening.spec.open()
     except BaseException as exc:
         with contextlib.suppress(OSError):
-            conn.send(("failed", str(exc)))
+            conn.send(msg.Failed(str(exc)))
         return
-    conn.send(("ready", os.getpid(), isolated))
+    conn.send(msg.Ready(os.getpid(), isolated))
     start_query_thread(lambda: _serve(conn, store), "npt-kg-worker").join()
 
 
@@ -183,7 +180,7 @@ class _Worker:
         self.pid: int | None = None
         self.isolated = False
 
-    def recv(self, deadline: float) -> tuple:
+    def recv(self, deadline: float) -> msg.Reply:
         remaining = deadline - time.monotonic()
         try:
             if remaining <= 0 or not self.conn.poll(remaining):
@@ -192,7 +189,7 @@ class _Worker:
         except (EOFError, OSError) as exc:
             raise _Died from exc
 
-    def send(self, message: tuple) -> None:
+    def send(self, message: msg.Open | msg.Request) -> None:
         try:
             self.conn.send(message)
         except (OSError, ValueError) as exc:
@@ -210,7 +207,7 @@ class _Worker:
             self.conn.close()
 
 
-_ERRORS = {"syntax": QuerySyntaxError, "readonly": ReadOnlyError, "query": QueryError}
+_ERRORS = {msg.ErrorKind.SYNTAX: QuerySyntaxError, msg.ErrorKind.READ_ONLY: ReadOnlyError}
 
 
 class WorkerPool:
@@ -266,7 +263,9 @@ class WorkerPool:
     def _launch(self) -> _Worker:
         ours, theirs = socket.socketpair()
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(vocab.ROOT), env.get("PYTHONPATH")) if p)
+        # the worker imports this package the way this process did (checkout or installed)
+        here = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
         try:
             process = subprocess.Popen(
                 [sys.executable, "-m", "server.workers", str(theirs.fileno())],
@@ -275,24 +274,25 @@ class WorkerPool:
         finally:
             theirs.close()
         worker = _Worker(process, Connection(ours.detach()))
-        worker.send((self.spec, self.sandbox))
+        worker.send(msg.Open(self.spec, self.sandbox))
         with self._lock:
             self._workers.add(worker)
         return worker
 
     def _await_ready(self, worker: _Worker, *, raise_errors: bool) -> bool:
         try:
-            msg = worker.recv(time.monotonic() + self.start_timeout)
+            reply = worker.recv(time.monotonic() + self.start_timeout)
         except (_Expired, _Died):
-            msg = ("failed", "the worker process exited while opening the store")
-        if msg[0] != "ready":
+            reply = msg.Failed("the worker process exited while opening the store")
+        if not isinstance(reply, msg.Ready):
             self._forget(worker)
+            why = reply.message if isinstance(reply, msg.Failed) else repr(reply)
             if raise_errors:
                 self.close()
-                raise UserError(f"query worker could not open the store: {msg[1]}")
-            log.error("query worker could not open the store: %s", msg[1])
+                raise UserError(f"query worker could not open the store: {why}")
+            log.error("query worker could not open the store: %s", why)
             return False
-        worker.pid, worker.isolated = msg[1], msg[2]
+        worker.pid, worker.isolated = reply.pid, reply.isolated
         if self._closed:
             self._forget(worker)
             return False
@@ -328,7 +328,7 @@ class WorkerPool:
             workers = list(self._workers)
         for worker in workers:
             with contextlib.suppress(_Died):
-                worker.send(("stop",))
+                worker.send(msg.Stop())
         for worker in workers:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 worker.process.wait(1)
@@ -374,18 +374,19 @@ class WorkerPool:
         limit = self.timeout if timeout is None else timeout
         return time.monotonic() + limit, limit
 
-    def _stream(self, worker: _Worker, request: tuple, deadline: float, limit: float) -> QueryResult:
+    def _stream(self, worker: _Worker, request: msg.Request, deadline: float, limit: float) -> QueryResult:
         """Send `request`, wait for the result to start and its first chunk, and stream the rest."""
         try:
             worker.send(request)
-            msg = worker.recv(deadline)
-            if msg[0] == "error":
+            reply = worker.recv(deadline)
+            if isinstance(reply, msg.Error):
                 self._release(worker)
-                if msg[1] == "not_acceptable":
-                    raise NotAcceptable(ResultKind(msg[2]))
-                raise _ERRORS.get(msg[1], QueryError)(msg[2])
-            _, kind_name, media_type = msg
-            kind = ResultKind(kind_name)
+                if reply.kind is msg.ErrorKind.NOT_ACCEPTABLE:
+                    raise NotAcceptable(ResultKind(reply.message))
+                raise _ERRORS.get(reply.kind, QueryError)(reply.message)
+            assert isinstance(reply, msg.Start), reply
+            kind = ResultKind(reply.kind)
+            media_type = reply.media_type
             first = worker.recv(deadline)
         except _Expired:
             self._replace(worker)
@@ -397,19 +398,19 @@ class WorkerPool:
         def chunks() -> Iterator[bytes]:
             finished = False
             try:
-                msg = first
+                reply = first
                 while True:
-                    if msg[0] == "end":
+                    if isinstance(reply, msg.End):
                         finished = True
                         self._release(worker)
                         return
-                    if msg[0] == "chunk":
-                        yield msg[1]
+                    if isinstance(reply, msg.Chunk):
+                        yield reply.data
                     else:  # an error after the output began: the response can only be cut short
                         finished = True
                         self._release(worker)
-                        raise QueryError(str(msg[-1]))
-                    msg = worker.recv(deadline)
+                        raise QueryError(reply.message if isinstance(reply, msg.Error) else repr(reply))
+                    reply = worker.recv(deadline)
             except _Expired:
                 finished = True
                 self._replace(worker)
@@ -436,21 +437,21 @@ class WorkerPool:
     ) -> QueryResult:
         deadline, limit = self._deadline(timeout)
         worker = self._acquire(deadline)
-        request = ("query", sparql, formats.to_media_types(), list(default_graph_uris), list(named_graph_uris),
-                   max_rows)
+        request = msg.Query(sparql, formats.to_media_types(), tuple(default_graph_uris), tuple(named_graph_uris),
+                            max_rows)
         return self._stream(worker, request, deadline, limit)
 
     def dump(self, format: RdfFormat, *, graph: str | None = None, timeout: float | None = None) -> Iterator[bytes]:
         deadline, limit = self._deadline(timeout)
         worker = self._acquire(deadline)
-        return iter(self._stream(worker, ("dump", format.media_type, graph), deadline, limit))
+        return iter(self._stream(worker, msg.Dump(format.media_type, graph), deadline, limit))
 
-    def _call(self, request: tuple, timeout: float | None = None) -> Any:
+    def _call(self, request: msg.Request, timeout: float | None = None) -> Any:
         deadline, limit = self._deadline(timeout)
         worker = self._acquire(deadline)
         try:
             worker.send(request)
-            msg = worker.recv(deadline)
+            reply = worker.recv(deadline)
         except _Expired:
             self._replace(worker)
             raise QueryTimeout(f"request stopped after {limit:g} s, this endpoint's time limit") from None
@@ -458,18 +459,19 @@ class WorkerPool:
             self._replace(worker)
             raise StoreUnavailable("the query engine stopped") from None
         self._release(worker)
-        if msg[0] == "error":
-            raise QueryError(msg[2])
-        return msg[1]
+        if isinstance(reply, msg.Error):
+            raise QueryError(reply.message)
+        assert isinstance(reply, msg.Value), reply
+        return reply.value
 
     def triple_count(self) -> int:
-        return int(self._call(("count",)))
+        return int(self._call(msg.Count()))
 
     def graph_names(self) -> list[str]:
-        return list(self._call(("graphs",)))
+        return list(self._call(msg.Graphs()))
 
     def describe(self, iri: str, *, limit: int | None = None, timeout: float | None = None) -> list[Triple]:
-        data = self._call(("describe", iri, limit), timeout)
+        data = self._call(msg.Describe(iri, limit), timeout)
         return list(parse(data, RdfFormat.N_TRIPLES))
 
 

@@ -12,11 +12,14 @@ import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 LOOPBACK = "127.0.0.1"
+#: The repository checkout the tests run in.
+REPO = Path(__file__).resolve().parent.parent
 
 
 def find_free_port(host: str = LOOPBACK) -> int:

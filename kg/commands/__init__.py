@@ -1,0 +1,126 @@
+"""`npt-kg`: one command for everything a person runs — build, check, query, export, serve, document.
+
+Each subcommand's work lives in the module of this package named for it (`build`,
+`query`, …), imported only when that subcommand runs; this module only parses
+arguments and turns user mistakes into one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import __version__, resources
+from kg.errors import PaperError, UserError
+
+DEFAULT_SEEDS = resources.DEFAULT_SEEDS
+DEFAULT_OUTPUT = resources.DEFAULT_GRAPH
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{self.prog}: {message} (see --help)", exit_code=2)
+
+
+def _graph_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--graph", type=Path, default=DEFAULT_OUTPUT,
+        help=f"built graph (Turtle) to read; the default one is built from seeds/ first when missing "
+             f"(default: {DEFAULT_OUTPUT})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="npt-kg", description="Knowledge graph of the NPT review process.")
+    parser.add_argument("--version", action="version", version=f"npt-kg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("build", help="read working papers and write the graph as Turtle")
+    p.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SEEDS],
+                   help="paper files or directories of papers (default: seeds/)")
+    p.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
+                   help=f"where to write the graph (default: {DEFAULT_OUTPUT})")
+    p.add_argument("--strict", action="store_true",
+                   help="fail when any paper could not be fully parsed")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint, query page and linked data")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--store-dir", type=Path, default=None,
+                   help="keep the store on disk here (loaded once, reopened instantly later)")
+    p.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds (default: 30)")
+    p.add_argument("--max-rows", type=int, default=100_000,
+                   help="row cap for SELECT results, 0 for none (default: 100000)")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
+    p.add_argument("--threads", type=int, default=8, help="waitress threads (default: 8)")
+    _graph_arg(p)
+
+    p = sub.add_parser("query", help="run a named query from queries/ or a .rq file")
+    p.add_argument("name", help="query name (file stem in queries/) or path to a .rq file")
+    p.add_argument("--format", choices=["table", "csv", "json", "ttl"], default="table",
+                   help="output format (default: table)")
+    _graph_arg(p)
+
+    p = sub.add_parser("export", help="write the ontology and/or data as RDF")
+    p.add_argument("--format", choices=["ttl", "nt", "nq", "jsonld", "xml"], default="ttl",
+                   help="serialization (default: ttl)")
+    p.add_argument("--what", choices=["ontology", "data", "all"], default="all",
+                   help="what to export (default: all)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file to write (default: stdout)")
+    _graph_arg(p)
+
+    p = sub.add_parser("validate", help="check the built graph against the SHACL shapes (ontology/shapes.ttl)")
+    _graph_arg(p)
+
+    p = sub.add_parser("stats", help="count papers, paragraphs, measures, risks and triples")
+    _graph_arg(p)
+
+    p = sub.add_parser("dist", help="write the release files (Turtle, JSON-LD, one OWL file for Protégé)")
+    p.add_argument("-o", "--output", type=Path, default=Path("dist"), help="directory (default: dist)")
+    _graph_arg(p)
+
+    p = sub.add_parser("docs", help="write HTML documentation of the ontology and the concept schemes (pyLODE)")
+    p.add_argument("-o", "--output", type=Path, default=Path("docs/ontology"),
+                   help="directory (default: docs/ontology)")
+
+    p = sub.add_parser("owlcheck", help="open RDF files with the Java OWL API, as Protégé does, and report problems")
+    p.add_argument("files", nargs="+", type=Path, help="RDF files, read into one OWL API manager in order")
+
+    p = sub.add_parser("reason", help="run HermiT on the ontology, with the given data files")
+    p.add_argument("files", nargs="*", type=Path, help="data files (Turtle) to reason over with the ontology")
+
+    p = sub.add_parser("assets", help="install or inspect the query page's YASGUI files (from npm)")
+    p.add_argument("action", choices=["install", "status"])
+    p.add_argument("--version", default=None, help="package version (default: the tested one)")
+    p.add_argument("--dest", type=Path, default=None, help="where to put the files (default: the server's static/)")
+    p.add_argument("--force", action="store_true", help="reinstall even when this version is there")
+    return parser
+
+
+def _handler(command: str):
+    return importlib.import_module(f"kg.commands.{command}").run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help(sys.stderr)
+            return 2
+        return int(_handler(args.command)(args) or 0)
+    except (UserError, PaperError) as exc:
+        print(f"npt-kg: error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""`npt-kg build`: papers → the graph (see `kg.build` for how), with warnings and a summary line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kg.build import build_graph
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `npt-kg build` subcommand."""
+    quiet = bool(getattr(args, "quiet", False))
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    summary = build_graph(
+        args.paths, args.output, strict=bool(args.strict),
+        on_warning=None if quiet else say, on_progress=None if quiet else say,
+    )
+    print(summary.line())
+    return 0

@@ -1,0 +1,120 @@
+"""`npt-kg serve`: build the graph if needed, open the store, start the workers, serve with waitress."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from kg import resources
+from kg.errors import UserError
+
+#: waitress refuses bodies above this before the app sees them (the app's own cap is far lower).
+MAX_REQUEST_BODY = 8 * 1024 * 1024
+
+
+def _say(text: str) -> None:
+    print(f"npt-kg: {text}", file=sys.stderr, flush=True)
+
+
+def _newest_mtime(paths: Iterable[Path]) -> float:
+    newest = 0.0
+    for path in paths:
+        try:
+            newest = max(newest, path.stat().st_mtime)
+        except OSError:
+            continue
+    return newest
+
+
+def is_stale(graph: Path, seeds: Path, ontology_dir: Path = resources.ONTOLOGY_DIR) -> bool:
+    """True when a paper or an ontology file (or the folders' contents) changed after `graph` was built."""
+    inputs = [seeds, ontology_dir, *seeds.glob("*.txt"), *ontology_dir.glob("*.ttl")]
+    return _newest_mtime(inputs) > graph.stat().st_mtime
+
+
+def ensure_graph(graph: Path) -> Path:
+    """Build the graph from seeds/ when it is missing, or (for the default build path) out of date."""
+    seeds = resources.seeds_dir()
+    default = graph.resolve() == resources.DEFAULT_GRAPH.resolve()
+    if graph.exists():
+        if not is_stale(graph, seeds):
+            return graph
+        if not default:
+            _say(f"{graph} is older than {seeds}/ or the ontology; serving it anyway (rebuild with 'npt-kg build')")
+            return graph
+        _say(f"{graph} is older than {seeds}/ or the ontology: rebuilding")
+    else:
+        _say(f"{graph} does not exist: building it from {seeds}/")
+    from kg.build import build_graph
+
+    summary = build_graph([seeds], graph)
+    _say(summary.line())
+    return graph
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.timeout <= 0:
+        raise UserError("--timeout must be more than 0 seconds", exit_code=2)
+    if args.max_rows < 0:
+        raise UserError("--max-rows must be 0 (no cap) or more", exit_code=2)
+    if args.workers < 1 or args.threads < 1:
+        raise UserError("--workers and --threads must be at least 1", exit_code=2)
+    if not 0 <= args.port <= 65535:
+        raise UserError("--port must be between 0 and 65535", exit_code=2)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `npt-kg serve` subcommand."""
+    _check_args(args)
+    logging.basicConfig(level=logging.INFO, format="npt-kg: %(message)s", stream=sys.stderr)
+    graph = ensure_graph(Path(args.graph))
+    if args.store_dir is not None:
+        from kg.store import prepare_disk_store
+
+        manifest = prepare_disk_store(Path(args.store_dir), graph, on_progress=_say)
+        _say(f"store at {args.store_dir}: {manifest.get('triples')} triples, loaded {manifest.get('loaded_at')}")
+
+    from waitress import create_server
+
+    from server.app import ServerConfig, close_app, create_app
+
+    config = ServerConfig(
+        graph=graph,
+        store_dir=Path(args.store_dir) if args.store_dir is not None else None,
+        timeout=args.timeout,
+        max_rows=args.max_rows or None,
+        workers=args.workers,
+    )
+    apps: list = []
+
+    def application(environ, start_response):  # the real app, once it exists (it is set before serving)
+        return apps[0](environ, start_response)
+
+    try:  # bind first: a port in use is reported before the workers are started
+        server = create_server(application, host=args.host, port=args.port, threads=args.threads, ident="npt-kg",
+                               max_request_body_size=MAX_REQUEST_BODY, clear_untrusted_proxy_headers=True)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        apps.append(create_app(config))
+        host, port = server.effective_host, server.effective_port  # type: ignore[union-attr]
+        shown = f"[{host}]" if ":" in str(host) else host
+        _say(f"SPARQL endpoint at http://{shown}:{port}/sparql ({config.workers} workers, "
+             f"{args.threads} threads, {config.timeout:g} s time limit)")
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        if apps:
+            close_app(apps[0])
+    return 0

@@ -1,0 +1,8 @@
+"""Emission: facts → RDF (N-Triples lines, parsed back into pyoxigraph triples).
+
+The third stage; every IRI comes from `kg.vocab`.
+"""
+
+from kg.emit.triples import SharedEntities, paper_lines, paper_triples, shared_lines, shared_triples, to_triples
+
+__all__ = ["SharedEntities", "paper_lines", "paper_triples", "shared_lines", "shared_triples", "to_triples"]

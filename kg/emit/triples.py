@@ -1,0 +1,443 @@
+"""Facts → RDF triples, with every IRI taken from `kg.vocab`.
+
+Per-paper triples are produced paper by paper so a build can stream them to disk; things
+shared across papers (states, coalitions and their members, organizations, treaties,
+meetings, cited documents, statements) are collected in a `SharedEntities` registry and
+emitted once at the end, in sorted order, so the output does not depend on paper order.
+
+Triples are written as N-Triples lines (`paper_lines`, `shared_lines`) and read back by
+pyoxigraph's parser (`to_triples`): a build makes millions of triples, and building each
+term as a Python object costs several times more than formatting a line (pyoxigraph's
+Triple constructor tries each term type in turn before it accepts a literal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pyoxigraph import RdfFormat, Triple, parse
+
+from kg import vocab
+from kg.extract import MeasureFact, MeetingFact, PaperFacts, RiskFact, StatementFact, UnitFacts
+from kg.extract.gazetteer import Entity, Gazetteer
+from kg.extract.lexicon import Lexicon
+from kg.util.numerals import int_to_cn, ordinal_en
+
+
+class _Terms:
+    """A namespace's terms as N-Triples IRIs (`<…>`), looked up once and then kept as plain attributes."""
+
+    def __init__(self, ns: object) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> str:
+        term = str(getattr(self._ns, name))
+        setattr(self, name, term)
+        return term
+
+
+NPT, RDF, RDFS, PROV, DCTERMS, XSD = (_Terms(ns) for ns in (vocab.NPT, vocab.RDF, vocab.RDFS, vocab.PROV,
+                                                             vocab.DCTERMS, vocab.XSD))
+A = RDF.type
+ID = vocab.ID_NS
+STATE_CLASS = {"nws": NPT.NuclearWeaponState, "nnws": NPT.NonNuclearWeaponState, "nonparty": NPT.NonPartyState}
+UNIT_CLASS = {"section": NPT.Section, "paragraph": NPT.Paragraph, "item": NPT.Item, "footnote": NPT.Footnote}
+
+
+def _escape(text: str) -> str:
+    """The body of an N-Triples string: only the quote, the backslash and line breaks need escaping."""
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def node(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def zh(text: str) -> str:
+    return f'"{_escape(text)}"@zh'
+
+
+def en(text: str) -> str:
+    return f'"{_escape(text)}"@en'
+
+
+def integer(n: int) -> str:
+    return f'"{int(n)}"^^{XSD.integer}'
+
+
+def date(d: dt.date) -> str:
+    return f'"{d.isoformat()}"^^{XSD.date}'
+
+
+def boolean(b: bool) -> str:
+    return f'"{"true" if b else "false"}"^^{XSD.boolean}'
+
+
+def plain(text: str) -> str:
+    return f'"{_escape(text)}"'
+
+
+def typed(text: str, datatype: str) -> str:
+    return f'"{_escape(text)}"^^{datatype}'
+
+
+def entity_iri(e: Entity) -> str:
+    prefix = {"state": "state", "coalition": "coalition", "org": "org", "treaty": "treaty"}[e.kind]
+    return f"<{ID}{prefix}/{e.key}>"
+
+
+def article_iri(treaty: Entity, roman: str) -> str:
+    return f"<{ID}treaty/{treaty.key}/article-{roman}>"
+
+
+def doc_symbol_iri(symbol: str) -> str:
+    return f"<{ID}doc/{vocab.slug(symbol)}>"
+
+
+def line(s: str, p: str, o: str) -> str:
+    """One N-Triples statement."""
+    return f"{s} {p} {o} .\n"
+
+
+def to_triples(lines: Iterable[str]) -> Iterator[Triple]:
+    """N-Triples lines → pyoxigraph triples (parsed in Rust, in order)."""
+    data = "".join(lines)
+    # lenient: skip re-validating IRIs this module built from slugs (a strict parse of the output is tested)
+    return iter(parse(data.encode("utf-8"), format=RdfFormat.N_TRIPLES, lenient=True)) if data else iter(())
+
+
+@dataclass
+class _MeetingRecord:
+    fact: MeetingFact
+    all_inferred: bool = True
+
+
+@dataclass
+class SharedEntities:
+    """What several papers may name: collected during a build, emitted once at its end."""
+
+    entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=dict)  # coalition key -> ISO codes
+    articles: set[tuple[str, str]] = field(default_factory=set)  # (treaty key, roman)
+    meetings: dict[str, _MeetingRecord] = field(default_factory=dict)
+    documents: dict[str, set[str]] = field(default_factory=dict)  # symbol -> quotes
+    statements: dict[str, list[StatementFact]] = field(default_factory=dict)
+
+    def use(self, e: Entity) -> str:
+        self.entities.setdefault((e.kind, e.key), e)
+        return entity_iri(e)
+
+
+def unique(lines: Iterable[str]) -> list[str]:
+    """Each statement once, in first-seen order (facts read twice from one text must not repeat objects)."""
+    return list(dict.fromkeys(lines))
+
+
+def paper_lines(f: PaperFacts, shared: SharedEntities) -> list[str]:
+    """Every statement about one paper and its text units, measures and risks, each once, as N-Triples."""
+    return unique(_paper_triples(f, shared))
+
+
+def paper_triples(f: PaperFacts, shared: SharedEntities) -> Iterator[Triple]:
+    """`paper_lines` as pyoxigraph triples."""
+    return to_triples(paper_lines(f, shared))
+
+
+def paper_labels(f: PaperFacts) -> tuple[str, str]:
+    """(English, Chinese) labels of a paper: its symbol when printed, else who submitted it where.
+
+    The Chinese title is the paper's own name; its English is unknown (papers are read in
+    Chinese), so the English label says what a catalogue would: submitter and meeting.
+    """
+    h = f.header
+    names = [_with_article(s.en) for s in h.submitters]
+    if len(names) > LABEL_STATES:
+        names = [*names[:LABEL_STATES - 1], f"{len(names) - LABEL_STATES + 1} other States"]
+    who_en = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+    who_zh = "、".join(s.zh for s in h.submitters)
+    if h.coalition is not None:
+        group = _with_article(h.coalition.en)
+        who_en = f"{who_en} on behalf of {group}" if who_en else group
+        who_zh = f"{who_zh}代表{h.coalition.zh}" if who_zh else h.coalition.zh
+    m = f.meeting
+    where_en = ""
+    if m is not None:
+        where_en = (f"Preparatory Committee for the {m.cycle} Review Conference, {ordinal_en(m.session)} session"
+                    if m.session is not None else f"{m.cycle} Review Conference")
+    if f.symbol:
+        label_en = f"Working paper {f.symbol}"
+    elif who_en or where_en:
+        label_en = "Working paper" + (f" submitted by {who_en}" if who_en else "") + (
+            f" ({where_en})" if where_en else "")
+    else:
+        label_en = f"Working paper {f.file}"
+    label_zh = f.title or (f"{who_zh}提交的工作文件" if who_zh else f"工作文件 {f.symbol or f.file}")
+    return label_en, label_zh
+
+
+#: Submitters a label names before "and N other States".
+LABEL_STATES = 4
+#: UN English short names read with "the" (the United Kingdom ..., the Russian Federation, the Netherlands).
+_ARTICLE_RE = re.compile(r"(United|Russian|Republic|Kingdom|Democratic|Islamic|Federated|Holy|Plurinational|"
+                         r"Bolivarian|State of|Syrian|Lao|Czech|Dominican Republic|Central African|Philippines|"
+                         r"Netherlands|Bahamas|Gambia|Maldives|Marshall|Solomon|Comoros|Sudan|Niger\b)")
+_INVERTED_RE = re.compile(r"(.+?) \((.+ of(?: the)?)\)")
+#: Names of groups of States read with "the" (the New Agenda Coalition).
+_GROUP_RE = re.compile(r"(Coalition|Initiative|Group|Movement|Alliance|Partnership|Friends)\b")
+
+
+def _with_article(name: str) -> str:
+    """A State's or group's UN English name as it reads in a sentence ("the Kingdom of the Netherlands")."""
+    inverted = _INVERTED_RE.fullmatch(name)  # UN sort forms: "Netherlands (Kingdom of the)"
+    if inverted:
+        name = f"{inverted.group(2)} {inverted.group(1)}"
+    if _ARTICLE_RE.match(name) or (name.isascii() and _GROUP_RE.search(name)):
+        return f"the {name}"
+    return name
+
+
+
+
+def _paper_triples(f: PaperFacts, shared: SharedEntities) -> Iterator[str]:
+    doc = node(f.doc)
+    yield line(doc, A, NPT.WorkingPaper)
+    if f.title:
+        yield line(doc, DCTERMS.title, zh(f.title))
+    label_en, label_zh = paper_labels(f)
+    yield line(doc, RDFS.label, en(label_en))
+    yield line(doc, RDFS.label, zh(label_zh))
+    if f.symbol:
+        yield line(doc, NPT.symbol, plain(f.symbol))
+    if f.issue_date:
+        yield line(doc, NPT.issueDate, date(f.issue_date))
+    yield line(doc, NPT.language, plain(f.language))
+    if f.original_language:
+        yield line(doc, NPT.originalLanguage, plain(f.original_language))
+    yield line(doc, NPT.sourceFile, plain(f.file))
+    yield line(doc, NPT.sha256, plain(f.sha256))
+    for w in f.warnings:
+        yield line(doc, NPT.parseWarning, plain(f"line {w.line}: {w.message}"))
+    if f.meeting is not None:
+        yield line(doc, NPT.submittedTo, node(f.meeting.iri))
+        rec = shared.meetings.get(f.meeting.iri)
+        if rec is None:
+            rec = shared.meetings[f.meeting.iri] = _MeetingRecord(f.meeting)
+        rec.all_inferred = rec.all_inferred and f.meeting.cycle_inferred
+    h = f.header
+    for s in h.submitters:
+        yield line(doc, NPT.submittedBy, shared.use(s))
+    if h.coalition is not None:
+        c = shared.use(h.coalition)
+        yield line(doc, NPT.onBehalfOf, c)
+        mem = shared.members.setdefault(h.coalition.key, set())
+        for m in h.members:
+            shared.use(m)
+            mem.add(m.key)
+    for fn in f.doc_footnotes:
+        yield line(doc, NPT.hasFootnote, node(fn))
+    for u in f.units:
+        yield from _unit_triples(u, doc, shared)
+    for m in f.measures:
+        yield from _measure_triples(m, doc, shared)
+    for r in f.risks:
+        yield from _risk_triples(r, doc)
+
+
+def _unit_triples(u: UnitFacts, doc: str, shared: SharedEntities) -> Iterator[str]:
+    s = node(u.iri)
+    yield line(s, A, UNIT_CLASS[u.kind])
+    yield line(s, NPT.inDocument, doc)
+    yield line(s, RDFS.label, en(u.label_en))
+    yield line(s, RDFS.label, zh(u.label_zh))
+    if u.text:
+        yield line(s, NPT.text, zh(u.text))
+    if u.order is not None:
+        yield line(s, NPT.order, integer(u.order))
+    if u.kind == "section":
+        yield line(doc, NPT.hasSection, s)
+        if u.heading:
+            yield line(s, NPT.heading, zh(u.heading))
+    elif u.kind == "paragraph":
+        yield line(doc, NPT.hasParagraph, s)
+        yield line(s, NPT.number, integer(u.number or 0))
+        if u.section:
+            yield line(s, NPT.inSection, node(u.section))
+    elif u.kind == "item":
+        if u.label is not None:
+            yield line(s, NPT.label, plain(u.label))
+        if u.path:
+            yield line(s, NPT.itemPath, plain(u.path))
+    elif u.kind == "footnote" and u.mark is not None:
+        yield line(s, NPT.footnoteMark, plain(u.mark))
+    for c in u.children:
+        yield line(s, NPT.hasItem, node(c))
+    for fn in u.footnotes:
+        yield line(s, NPT.hasFootnote, node(fn))
+    for e in u.mentions:
+        o = shared.use(e)
+        yield line(s, NPT.mentions, o)
+        if e.kind == "treaty":
+            yield line(s, NPT.refersToTreaty, o)
+    for t, roman in dict.fromkeys(u.articles):
+        shared.use(t)
+        shared.articles.add((t.key, roman))
+        yield line(s, NPT.refersToTreaty, article_iri(t, roman))
+    for sym, quote in u.cites:
+        shared.documents.setdefault(sym, set()).add(quote)
+        yield line(s, NPT.cites, doc_symbol_iri(sym))
+    for url in dict.fromkeys(u.urls):
+        yield line(s, NPT.url, typed(url, XSD.anyURI))
+    for st in u.statements:
+        shared.statements.setdefault(st.iri, []).append(st)
+        shared.use(st.issuer)
+        yield line(s, NPT.cites, node(st.iri))
+
+
+def _measure_triples(m: MeasureFact, doc: str, shared: SharedEntities) -> Iterator[str]:
+    s = node(m.iri)
+    yield line(s, A, NPT.Measure)
+    yield line(doc, NPT.proposes, s)
+    yield line(s, RDFS.label, en(f"measure {m.path}"))
+    yield line(s, RDFS.label, zh(f"措施 {m.path}"))
+    yield line(s, PROV.wasDerivedFrom, node(m.unit))
+    yield line(s, NPT.quote, zh(m.quote))
+    for t in m.types:
+        yield line(s, NPT.measureType, node(t))
+    for a in m.addressees:
+        yield line(s, NPT.addressedTo, shared.use(a))
+    for t in m.treaties:
+        yield line(s, NPT.refersToTreaty, shared.use(t))
+    for t, roman in dict.fromkeys(m.articles):
+        yield line(s, NPT.refersToTreaty, article_iri(t, roman))
+    for r in m.mitigates:
+        yield line(s, NPT.mitigates, node(r))
+
+
+def _risk_triples(r: RiskFact, doc: str) -> Iterator[str]:
+    s = node(r.iri)
+    yield line(s, A, NPT.Risk)
+    yield line(doc, NPT.identifies, s)
+    if r.risky_action:
+        yield line(s, A, NPT.RiskyAction)
+        yield line(doc, NPT.advisesAgainst, s)
+        yield line(s, RDFS.label, en(f"action to avoid {r.path}"))
+        yield line(s, RDFS.label, zh(f"应避免的行动 {r.path}"))
+    else:
+        yield line(s, RDFS.label, en(f"risk {r.path}"))
+        yield line(s, RDFS.label, zh(f"风险 {r.path}"))
+    yield line(s, PROV.wasDerivedFrom, node(r.unit))
+    yield line(s, NPT.quote, zh(r.quote))
+    for t in r.types:
+        yield line(s, NPT.riskType, node(t))
+
+
+# --- shared entities -----------------------------------------------------------------------
+
+
+def shared_lines(shared: SharedEntities, g: Gazetteer) -> list[str]:
+    """States, coalitions, organizations, treaties, meetings, cited documents and statements, sorted, each once."""
+    return unique(_shared_triples(shared, g))
+
+
+def shared_triples(shared: SharedEntities, g: Gazetteer, lexicon: Lexicon | None = None) -> Iterator[Triple]:
+    """`shared_lines` as pyoxigraph triples."""
+    return to_triples(shared_lines(shared, g))
+
+
+def _shared_triples(shared: SharedEntities, g: Gazetteer) -> Iterator[str]:
+    for (kind, key), e in sorted(shared.entities.items()):
+        s = entity_iri(e)
+        yield line(s, RDFS.label, en(e.en))
+        yield line(s, RDFS.label, zh(e.zh))
+        if e.abbreviation:
+            yield line(s, NPT.abbreviation, plain(e.abbreviation))
+        if kind == "state":
+            yield line(s, A, NPT.State)
+            yield line(s, A, STATE_CLASS.get(e.npt_status or "nnws", NPT.NonNuclearWeaponState))
+            yield line(s, NPT.isoCode, plain(e.key))
+        elif kind == "coalition":
+            yield line(s, A, NPT.Coalition)
+            for iso in sorted(shared.members.get(key, ())):
+                m = entity_iri(g.states[iso])
+                yield line(s, NPT.hasMember, m)
+                yield line(m, NPT.memberOf, s)
+        elif kind == "org":
+            yield line(s, A, NPT.Organization)
+        elif kind == "treaty":
+            yield line(s, A, NPT.Treaty)
+            if e.proposed:
+                yield line(s, A, NPT.ProposedTreaty)
+    for key, roman in sorted(shared.articles):
+        t = g.treaties[key]
+        s = article_iri(t, roman)
+        yield line(s, A, NPT.TreatyArticle)
+        yield line(s, NPT.articleOf, entity_iri(t))
+        yield line(s, RDFS.label, en(f"Article {roman} of the {t.abbreviation or t.en}"))
+        yield line(s, RDFS.label, zh(f"《{t.zh}》第{roman}条"))
+    yield from _meeting_triples(shared)
+    for sym in sorted(shared.documents):
+        s = doc_symbol_iri(sym)
+        yield line(s, A, NPT.UNDocument)
+        yield line(s, NPT.symbol, plain(sym))
+        yield line(s, RDFS.label, en(sym))
+    for iri in sorted(shared.statements):
+        facts = shared.statements[iri]
+        best = max(facts, key=lambda f: (f.known, f.day_known, -f.date.toordinal()))
+        s = node(iri)
+        yield line(s, A, NPT.Statement)
+        yield line(s, NPT.issuedBy, entity_iri(best.issuer))
+        if best.day_known:
+            yield line(s, NPT.statementDate, date(best.date))
+        else:
+            yield line(s, NPT.statementDate, typed(f"{best.date:%Y-%m}", XSD.gYearMonth))
+        yield line(s, RDFS.label, en(best.label_en))
+        yield line(s, RDFS.label, zh(best.label_zh))
+        for f in sorted(facts, key=lambda f: (f.unit, f.quote)):
+            yield line(s, PROV.wasDerivedFrom, node(f.unit))
+            yield line(s, NPT.quote, zh(f.quote))
+
+
+def _meeting_triples(shared: SharedEntities) -> Iterator[str]:
+    revcons: dict[str, MeetingFact] = {}
+    for iri in sorted(shared.meetings):
+        rec = shared.meetings[iri]
+        m = rec.fact
+        s = node(iri)
+        if m.session is not None:
+            yield line(s, A, NPT.PrepComSession)
+            yield line(s, NPT.sessionNumber, integer(m.session))
+            yield line(s, NPT.forReviewConference, node(m.revcon_iri))
+            yield line(s, RDFS.label, en(f"Preparatory Committee for the {m.cycle} Review Conference, "
+                                           f"session {m.session}"))
+            yield line(s, RDFS.label, zh(f"{m.cycle}年审议大会筹备委员会第{int_to_cn(m.session)}届会议"))
+            revcons.setdefault(m.revcon_iri, m)
+        else:
+            revcons[m.revcon_iri] = m
+            yield from _revcon_label(s, m)
+        yield line(s, NPT.cycleYear, integer(m.cycle))
+        yield line(s, NPT.cycleInferred, boolean(rec.all_inferred))
+        if m.city_zh:
+            yield line(s, NPT.city, zh(m.city_zh))
+        if m.city_en:
+            yield line(s, NPT.city, en(m.city_en))
+        if m.start:
+            yield line(s, NPT.startDate, date(m.start))
+        if m.end:
+            yield line(s, NPT.endDate, date(m.end))
+    for iri in sorted(set(revcons) - set(shared.meetings)):
+        m = revcons[iri]
+        s = node(iri)
+        yield from _revcon_label(s, m)
+        yield line(s, NPT.cycleYear, integer(m.cycle))
+
+
+def _revcon_label(s: str, m: MeetingFact) -> Iterator[str]:
+    yield line(s, A, NPT.ReviewConference)
+    ordinal = f"{m.ordinal_en} " if m.ordinal_en else ""
+    yield line(s, RDFS.label, en(f"{ordinal}Review Conference of the Parties to the NPT ({m.cycle})"))
+    yield line(s, RDFS.label, zh(f"不扩散核武器条约缔约国{m.cycle}年审议大会"))

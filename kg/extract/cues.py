@@ -1,0 +1,85 @@
+"""The genre's cues: how lists are introduced, which headings mean recommendations, who is called upon.
+
+Compiled once from `kg/data/cues.json`; nothing here is specific to one paper.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg import vocab
+from kg.extract.gazetteer import load_json
+
+
+@dataclass
+class Cues:
+    """Genre cues compiled once (from kg/data/cues.json)."""
+
+    list_leads: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]
+    report_leads: list[re.Pattern[str]]
+    report_type: str
+    headings: list[tuple[str, re.Pattern[str]]]
+    recommendation_heading: re.Pattern[str]
+    recommendation_paragraph: re.Pattern[str]
+    risk_signal: re.Pattern[str]
+    call_verbs: re.Pattern[str]
+    statement_words: re.Pattern[str]
+    resolution: re.Pattern[str]
+    resolution_bodies: dict[str, str]
+    coalition_name: re.Pattern[str]
+    submitter_tail: re.Pattern[str]
+    on_behalf_of: str
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> Cues:
+        d = load_json("cues.json")
+        bodies = d["resolution_bodies"]
+        body_alt = "|".join(sorted(map(re.escape, bodies), key=len, reverse=True))
+        return cls(
+            list_leads=[(c["kind"], re.compile(c["pattern"]), re.compile(c["requires"]) if c.get("requires") else None)
+                        for c in d["list_leads"]],
+            report_leads=[re.compile(x) for x in d.get("report_leads", [])],
+            report_type=vocab.MEASURE_TYPE_NS + d.get("report_leads_type", "transparency-and-reporting"),
+            headings=[(c["kind"], re.compile(c["pattern"])) for c in d["headings"]],
+            recommendation_heading=re.compile(d["recommendation_heading"]),
+            recommendation_paragraph=re.compile(d["recommendation_paragraph"]),
+            risk_signal=re.compile(d["risk_signal"]),
+            call_verbs=re.compile(f"(?:{d['call_verbs']})\\s*$"),
+            statement_words=re.compile(d["statement_words"]),
+            resolution=re.compile(
+                rf"({body_alt})\s*第\s*(\d+)\s*(?:/\s*(\d+)|[(（]\s*(\d{{4}})\s*[)）])\s*号\s*决议"),
+            resolution_bodies=bodies,
+            coalition_name=re.compile(rf"([\u4e00-\u9fff·\d\s]{{2,40}}(?:{d['coalition_suffixes']}))"),
+            submitter_tail=re.compile(f"(?:{d['submitter_tail']})\\s*$"),
+            on_behalf_of=d["on_behalf_of"],
+        )
+
+    def classify_lead(self, lead: str, context: str) -> str | None:
+        """measure | risk | risky for a list lead by its wording, the cue nearest its end winning."""
+        best: tuple[int, int, str] | None = None
+        for rank, (kind, pattern, requires) in enumerate(self.list_leads):
+            for m in pattern.finditer(lead):
+                if requires is not None and not requires.search(context):
+                    continue
+                key = (m.end(), -rank, kind)
+                if best is None or key > best:
+                    best = key
+        return best[2] if best else None
+
+    def is_report_lead(self, lead: str) -> bool:
+        """A lead that lists what a report should contain (`…定期提供标准化资料，除其他外说明：`)."""
+        lead = lead.strip()
+        return any(p.search(lead) for p in self.report_leads)
+
+    def classify_heading(self, heading: str | None) -> str | None:
+        if not heading:
+            return None
+        for kind, pattern in self.headings:
+            if pattern.search(heading):
+                return kind
+        return None
+
+

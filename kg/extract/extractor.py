@@ -1,0 +1,488 @@
+"""ParsedPaper → plain facts: who submitted it where, what it names, cites, proposes and warns of.
+
+The reader knows the layout; this module knows the world (through `kg.extract.gazetteer`) and
+the vocabulary of measures and risks (through `kg.extract.lexicon`). It produces the plain
+dataclasses of `kg.extract.facts`, so `kg.emit` can turn them into triples without knowing any
+Chinese.
+
+Nothing here is specific to one paper: lists are recognised by the wording of their lead
+sentence or the heading of their section (cues in `kg/data/cues.json`), and every fact keeps
+the text unit it was read from and the words it was read from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from kg import vocab
+from kg.extract.cues import Cues
+from kg.extract.facts import (
+    HeaderFacts,
+    Lead,
+    MeasureFact,
+    MeetingFact,
+    PaperFacts,
+    RiskFact,
+    StatementFact,
+    UnitFacts,
+)
+from kg.extract.gazetteer import Entity, Gazetteer, Match
+from kg.extract.lexicon import Lexicon, Scheme
+from kg.read.model import Item, ParsedPaper, ParseWarning
+from kg.util.numerals import cn_to_int, roman_value, to_roman
+
+ID = vocab.ID_NS
+# Structural patterns of UN documents (not concept triggers).
+SYMBOL_RE = re.compile(r"(?<![\w/.\-])([A-Z][A-Z0-9]{0,9}(?:\.\d+)?(?:/[A-Za-z0-9][A-Za-z0-9.\-]*)+)")
+SYMBOL_SUFFIX_RE = re.compile(
+    r"\s*[(（]\s*(Vol\.?\s*[IVX]+|Part\s+[IVX]+|第([一二三四五六七八九十]+)卷|第([一二三四五六七八九十]+)部分"
+    r"|第[一二三四五六七八九十]+[和、至][^)）]{0,12}部分)\s*[)）]")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s，。；、“”\"'<>（）()]+[^\s，。；、“”\"'<>（）().,;:]")
+DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+ARTICLE_RE = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*条(?![约款件例])")
+BARE_TREATY_RE = re.compile(r"《条约》")
+SENTENCE_RE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+VOL_RE = re.compile(r"Vol\.?\s*")
+NPT_SYMBOL_RE = re.compile(r"NPT/CONF\.(\d{4})(?:/PC\.([IVX]+))?")
+#: How far after a statement's content cues the word naming it (声明, 宣言) may stand to join the quote.
+STATEMENT_WORD_REACH = 12
+
+
+#: Item labels and footnote marks repeat across papers ("a", "1"): slug each once.
+_slug = lru_cache(maxsize=4096)(vocab.slug)
+
+
+# --- the extractor -------------------------------------------------------------------------
+
+
+def _dedup(entities: Iterable[Entity]) -> list[Entity]:
+    seen: dict[tuple[str, str], Entity] = {}
+    for e in entities:
+        seen.setdefault((e.kind, e.key), e)
+    return list(seen.values())
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Blank out spans (symbols, URLs) with a character no name contains, keeping offsets."""
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        for k in range(a, b):
+            chars[k] = "\u25a1"
+    return "".join(chars)
+
+
+class Extractor:
+    """Turns parsed papers into facts; holds the gazetteer (with learned coalitions) and the lexicon."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, cues: Cues | None = None) -> None:
+        self.g = gazetteer
+        self.lex = lexicon
+        self.cues = cues or Cues.load()
+        self.default_treaty = gazetteer.default_treaty()
+        if self.cues.report_type not in lexicon.measures.concepts:
+            raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
+
+    # -- header --
+
+    def read_header(self, paper: ParsedPaper, learn: bool = True) -> HeaderFacts:
+        """Submitters, coalition and members from the submitter line; learns unknown group names."""
+        line = (paper.header.submitter_line or "").strip()
+        if not line:
+            return HeaderFacts([], None, [], None, None)
+        body = self.cues.submitter_tail.sub("", line).strip()
+        speaker, sep, behalf = body.partition(self.cues.on_behalf_of)
+        if not sep:
+            speaker, behalf = "", body
+        # the member list in brackets, if any
+        members_text, outside = "", behalf
+        m = re.search(r"[(（]([^()（）]*)[)）]", behalf)
+        if m:
+            members_text = m.group(1)
+            outside = behalf[: m.start()] + behalf[m.end():]
+        coalition: Entity | None = None
+        new_name: str | None = None
+        for mt in self.g.find(outside):
+            if mt.entity is not None and mt.entity.kind == "coalition":
+                coalition = mt.entity
+                break
+        if coalition is None:
+            named = self.cues.coalition_name.search(behalf[: m.start()] if m else behalf)
+            if named:
+                name = re.sub(r"\s+", "", named.group(1))
+                if not [x for x in self.g.find(name) if x.start == 0 and x.end == len(name)]:
+                    new_name = name
+                    if learn:
+                        coalition = self.g.add_coalition(name)
+        members = _dedup(x.entity for x in self.g.find(members_text) if x.entity.kind == "state")
+        speakers = _dedup(x.entity for x in self.g.find(speaker) if x.entity.kind == "state")
+        others = _dedup(x.entity for x in self.g.find(outside) if x.entity.kind == "state")
+        if speakers:
+            submitters = speakers if coalition is not None else _dedup(speakers + others + members)
+        elif others:
+            submitters = others
+        else:
+            submitters = members
+        return HeaderFacts(submitters, coalition, members if coalition is not None else [], new_name, line)
+
+    # -- meeting --
+
+    def read_meeting(self, paper: ParsedPaper, warnings: list[ParseWarning]) -> MeetingFact | None:
+        h = paper.header
+        meetings = self.g.meetings
+        assert meetings is not None
+        cycle, session, printed = h.conference_year, h.session, h.conference_year is not None
+        prepcom = h.prepcom or session is not None
+        sym = NPT_SYMBOL_RE.search(h.symbol or "")
+        if sym:
+            cycle, printed = cycle or int(sym.group(1)), True
+            if sym.group(2):
+                prepcom = True
+                session = session or roman_value(sym.group(2))
+        known = None
+        if cycle is None or (prepcom and session is None):
+            known = meetings.find_by_dates(h.start_date, h.end_date, prepcom)
+            if known is not None:
+                cycle = cycle or known.cycle
+                session = session if session is not None else known.session
+            elif cycle is None and h.start_date is not None:
+                if prepcom and session is not None:
+                    cycle = h.start_date.year + 4 - session
+                elif not prepcom:
+                    cycle = h.start_date.year
+        line = h.lines.get("start_date") or h.lines.get("session") or 1
+        if cycle is None:
+            warnings.append(ParseWarning(line, "cannot tell which meeting the paper was submitted to"))
+            return None
+        if prepcom and session is None:
+            warnings.append(ParseWarning(line, "a Preparatory Committee paper without a session number"))
+            return None
+        revcon_iri = f"{ID}meeting/revcon-{cycle}"
+        iri = f"{revcon_iri}/prepcom-{session}" if prepcom else revcon_iri
+        if known is None:
+            known = meetings.prepcoms.get((cycle, session)) if prepcom else meetings.review_conferences.get(cycle)
+        city = h.city or (known.city_zh if known else None)
+        start, end = h.start_date, h.end_date
+        if start is None and known is not None:
+            start, end = known.start, known.end
+        revcon = meetings.review_conferences.get(cycle)
+        return MeetingFact(iri, cycle, session if prepcom else None, city, meetings.city_en(city), start,
+                           end or start, not printed, revcon_iri,
+                           revcon.ordinal_en if revcon else None, revcon.ordinal_zh if revcon else None)
+
+    # -- text units --
+
+    def scan(self, unit: UnitFacts, own: str, npt_paper: bool) -> tuple[list[Match], str]:
+        """Names, treaties, articles, symbols, URLs and dated statements in a unit's own text.
+
+        Returns the names found and the text they were found in (symbols and URLs blanked out),
+        so a measure read from the same text need not look for them again.
+        """
+        spans: list[tuple[int, int]] = []
+        # each pattern is tried only when a word it needs occurs (most units cite nothing)
+        for m in URL_RE.finditer(own) if ("http" in own or "www." in own) else ():
+            url = m.group(0).rstrip(".")
+            unit.urls.append(url if url.startswith("http") else "http://" + url)
+            spans.append(m.span())
+        masked = _mask(own, spans)
+        for m in self.cues.resolution.finditer(masked) if "决议" in masked else ():
+            prefix = self.cues.resolution_bodies[m.group(1)]
+            sym = f"{prefix}/{m.group(2)}/{m.group(3)}" if m.group(3) else f"{prefix}/{m.group(2)} ({m.group(4)})"
+            unit.cites.append((sym, m.group(0)))
+        for m in SYMBOL_RE.finditer(masked) if "/" in masked else ():
+            sym = m.group(1).rstrip(".-")
+            if not any(c.isdigit() for c in sym) or sym.count("/") < 1:
+                continue
+            suffix = SYMBOL_SUFFIX_RE.match(masked, m.end())
+            end = m.end()
+            if suffix:
+                end = suffix.end()
+                s = suffix.group(1)
+                if s.startswith(("Vol", "Part")):
+                    sym += " (" + (VOL_RE.sub("Vol. ", s) if s.startswith("Vol") else s) + ")"
+                elif suffix.group(2):
+                    sym += f" (Vol. {to_roman(cn_to_int(suffix.group(2)) or 1)})"
+                elif suffix.group(3):
+                    sym += f" (Part {to_roman(cn_to_int(suffix.group(3)) or 1)})"
+            unit.cites.append((sym, own[m.start():end]))
+            spans.append((m.start(), end))
+        masked = _mask(own, spans)
+        matches = self.g.find(masked)
+        # bare 《条约》 and 第X条: the treaty last named before them in this unit, else the NPT
+        treaty_at = [(mt.start, mt.entity) for mt in matches if mt.entity.kind == "treaty"]
+        extra: list[Match] = []
+        for m in BARE_TREATY_RE.finditer(masked) if "《条约》" in masked else ():
+            t = self._context_treaty(treaty_at, m.start(), npt_paper, masked)
+            if t is not None:
+                extra.append(Match(m.start(), m.end(), t, m.group(0)))
+        for m in ARTICLE_RE.finditer(masked) if "条" in masked else ():
+            n = cn_to_int(m.group(1))
+            t = self._context_treaty(treaty_at + [(x.start, x.entity) for x in extra], m.start(), npt_paper,
+                                    masked)
+            if n and t is not None:
+                unit.articles.append((t, to_roman(n)))
+        if extra:
+            matches = sorted(matches + extra, key=lambda x: x.start)
+        unit.mentions = _dedup([*unit.mentions, *(m.entity for m in matches)])
+        unit.statements = _merge_statements([*unit.statements, *self._statements(unit, own, masked, matches)])
+        return matches, masked
+
+    def _context_treaty(self, treaty_at: list[tuple[int, Entity]], pos: int, npt_paper: bool,
+                        text: str = "") -> Entity | None:
+        """The treaty named last before `pos` in the same sentence, else the NPT in an NPT paper."""
+        sentence_start = max(text.rfind(c, 0, pos) for c in "。；;") + 1 if text else 0
+        before = [t for p, t in treaty_at if sentence_start <= p < pos]
+        if before:
+            return before[-1]
+        return self.default_treaty if npt_paper else None
+
+    def _statements(self, unit: UnitFacts, own: str, masked: str, matches: list[Match]) -> list[StatementFact]:
+        out: list[StatementFact] = []
+        actors = [m for m in matches if m.entity.kind in ("state", "org", "coalition")]
+        for m in DATE_RE.finditer(masked) if "月" in masked else ():
+            window_end = len(masked)
+            for stop in "。；;":
+                k = masked.find(stop, m.end())
+                if k != -1:
+                    window_end = min(window_end, k)
+            word = self.cues.statement_words.search(masked, m.end(), min(window_end, m.end() + 60))
+            if not word:
+                continue
+            between = [a for a in actors if m.end() <= a.start and a.end <= word.start()]
+            before = [a for a in actors if a.end <= m.start() and m.start() - a.end <= 12]
+            issuer = (between or before or [None])[-1]
+            if issuer is None:
+                continue
+            try:
+                day = int(m.group(3)) if m.group(3) else 1
+                date = dt.date(int(m.group(1)), int(m.group(2)), day)
+            except ValueError:
+                continue
+            out.append(self._statement(issuer.entity, date, bool(m.group(3)), word.group(0),
+                                       own[m.start():word.end()], unit.iri))
+        named = [(a, b, k) for a, b, k in self.g.find_statements(masked)]
+        for m in SENTENCE_RE.finditer(masked) if self.g.may_name_statements_by_content(masked) else ():
+            for a, b, k in self.g.find_statements_by_content(m.group(0)):
+                a, b = m.start() + a, m.start() + b
+                word = self.cues.statement_words.search(masked, b, min(m.end(), b + STATEMENT_WORD_REACH))
+                named.append((a, word.end() if word else b, k))
+        for start, end, known in sorted(named, key=lambda x: x[:2]) if named else ():
+            issuer = self.g.actor(known.issuer)
+            if issuer is not None:
+                out.append(self._statement(issuer, known.date, True, None, own[start:end], unit.iri,
+                                           known.en, known.zh))
+        return out
+
+    def _statement(self, issuer: Entity, date: dt.date, day_known: bool, word: str | None, quote: str,
+                   unit: str, en: str | None = None, zh: str | None = None) -> StatementFact:
+        iri = f"{ID}statement/{date:%Y-%m}-{vocab.slug(issuer.key.lower() if issuer.kind != 'state' else issuer.key)}"
+        kind_zh = word or "声明"
+        kind_en = "declaration" if "宣言" in kind_zh else "joint statement" if "联合" in kind_zh else "statement"
+        label_en = en or f"{issuer.en}, {kind_en} of {date:%B %Y}"
+        label_zh = zh or f"{issuer.zh}{date.year}年{date.month}月{kind_zh}"
+        return StatementFact(iri, date, day_known, issuer, label_en, label_zh, quote, unit, known=en is not None)
+
+    # -- the paper --
+
+    def extract(self, paper: ParsedPaper, header: HeaderFacts | None = None, doc: str | None = None) -> PaperFacts:
+        h = paper.header
+        warnings = list(paper.warnings)
+        header = header or self.read_header(paper)
+        meeting = self.read_meeting(paper, warnings)
+        npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
+        doc = doc or doc_iri(paper)
+        used: set[str] = set()
+
+        def unique(iri: str) -> str:
+            k, base = 2, iri
+            while iri in used:
+                iri, k = f"{base}-{k}", k + 1
+            used.add(iri)
+            return iri
+
+        fn_iri = {}
+        footnotes: list[UnitFacts] = []
+        for fn in paper.footnotes:
+            mark = "star" if fn.mark == "*" else _slug(fn.mark)
+            iri = unique(f"{doc}/fn/{mark}")
+            fn_iri.setdefault(fn.mark, iri)
+            u = UnitFacts(iri, "footnote", fn.text, f"footnote {fn.mark}", f"脚注{fn.mark}", mark=fn.mark)
+            self.scan(u, fn.text, npt_paper)
+            footnotes.append(u)
+
+        def marks(ms: Iterable[str]) -> list[str]:
+            return [fn_iri[m] for m in dict.fromkeys(ms) if m in fn_iri]
+
+        doc_footnotes = marks([m for m in (h.title_footnote, h.submitter_footnote) if m])
+        sections: list[UnitFacts] = []
+        sec_iri: dict[int, str] = {}
+        sec_heading: dict[int, str] = {}
+        for s in paper.sections:
+            iri = unique(f"{doc}/s/{s.order}")
+            sec_iri[s.order] = iri
+            sec_heading[s.order] = s.heading or ""
+            heading = f"{s.number}. {s.heading}" if s.number and s.heading else s.heading or ""
+            u = UnitFacts(iri, "section", "", f"section {s.order}", heading or f"第{s.order}节", order=s.order,
+                          heading=s.heading or None, footnotes=marks(s.footnote_marks))
+            if s.heading:
+                self.scan(u, s.heading, npt_paper)
+            sections.append(u)
+
+        paragraphs: list[UnitFacts] = []
+        items: list[UnitFacts] = []
+        measures: list[MeasureFact] = []
+        risks: list[RiskFact] = []
+        for order, p in enumerate(paper.paragraphs, start=1):
+            iri = unique(f"{doc}/p/{p.number}")
+            u = UnitFacts(iri, "paragraph", p.text, f"paragraph {p.number}", f"第{p.number}段", order=order,
+                          number=p.number, path=str(p.number), section=sec_iri.get(p.section),
+                          footnotes=marks(p.footnote_marks))
+            own = p.lead if p.items else p.text
+            found, masked = self.scan(u, own, npt_paper)
+            paragraphs.append(u)
+            heading = sec_heading.get(p.section, "")
+            kind = self._list_kind(p.lead, heading) if p.items else None
+            if not p.items:
+                if self.cues.recommendation_heading.search(heading) and \
+                        self.cues.recommendation_paragraph.search(p.text):
+                    measures.append(self._measure(u, own, str(p.number), None, found, masked))
+                else:
+                    risks.extend(self._narrative_risks(u, own, str(p.number)))
+                continue
+            if kind != "measure":
+                risks.extend(self._narrative_risks(u, p.lead, str(p.number)))
+            lead = self._lead(p.lead, kind)
+            self._items(p.items, u, kind, lead, heading, unique, marks, items, measures, risks, npt_paper)
+        return PaperFacts(
+            doc=doc, file=paper.path.name, sha256=paper.sha256, symbol=h.symbol, title=h.title,
+            issue_date=h.issue_date, language=h.language or "zh", original_language=h.original_language,
+            meeting=meeting, header=header, doc_footnotes=doc_footnotes, sections=sections,
+            paragraphs=paragraphs, items=items, footnotes=footnotes, measures=measures, risks=risks,
+            warnings=warnings,
+        )
+
+    def _list_kind(self, lead: str, heading: str) -> str | None:
+        return (self.cues.classify_lead(lead.strip(), lead + heading)
+                or ("measure" if self.cues.is_report_lead(lead) else None)
+                or self.cues.classify_heading(heading))
+
+    def _lead(self, text: str, kind: str | None, report: list[str] | None = None) -> Lead:
+        """A list's lead: its measure and risk types apply to every item of a list of measures."""
+        if kind != "measure":
+            return Lead(text, {}, set())
+        types = self.lex.measures.match(text) if text else {}
+        if report is None and self.cues.is_report_lead(text):
+            report = sorted(types) or [self.cues.report_type]
+        return Lead(text, types, set(self.lex.risks.match(text)) if text else set(), report)
+
+    def _items(self, items: list[Item], parent: UnitFacts, kind: str | None, lead: Lead, heading: str, unique,
+               marks, out_items: list[UnitFacts], measures: list[MeasureFact], risks: list[RiskFact],
+               npt_paper: bool) -> None:
+        for it in items:
+            seg = it.label if it.kind == "letter" else str(it.index)
+            iri = unique(f"{parent.iri}/{_slug(seg)}")
+            parent.children.append(iri)
+            own = it.own_text
+            u = UnitFacts(iri, "item", it.text, it.path, it.path, order=it.index, label=it.label, path=it.path,
+                          parent=parent.iri, footnotes=marks(it.footnote_marks))
+            found, masked = self.scan(u, own, npt_paper)
+            out_items.append(u)
+            if kind == "measure":
+                measures.append(self._measure(u, own, it.path, lead, found, masked))
+            elif kind in ("risk", "risky"):
+                risks.append(self._list_risk(u, own, it.path, kind == "risky"))
+            else:
+                risks.extend(self._narrative_risks(u, own, it.path))
+            if it.children:
+                child_kind = self.cues.classify_lead(own.strip(), own + heading) or kind
+                child_lead = self._lead(own, child_kind, lead.report if child_kind == kind else None)
+                self._items(it.children, u, child_kind, child_lead, heading, unique, marks, out_items, measures,
+                            risks, npt_paper)
+
+    def _measure(self, u: UnitFacts, own: str, path: str, lead: Lead | None, found: list[Match],
+                 masked: str) -> MeasureFact:
+        ms, rs = self.lex.measures, self.lex.risks
+        if lead is not None and lead.report is not None:
+            # an item of a report's contents names what to report on, not a step to take
+            types, fallback = list(lead.report), False
+            mitigates = ms.mitigated_by(types)
+        else:
+            # a list's lead often names its theme ("下列透明措施："): its types apply to every item
+            matched = ms.match(own)
+            if lead is not None and lead.measure_types:
+                matched = ms.most_specific({**lead.measure_types, **matched})
+            types = list(matched)
+            fallback = not types
+            if fallback:
+                types = [ms.fallback]
+            mitigates = ms.mitigated_by(types) | set(rs.match(own)) | (lead.risk_types if lead else set())
+        issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements}
+        return MeasureFact(
+            iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
+            fallback=fallback, addressees=self._addressees(masked, found, issuers),
+            treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
+            mitigates=sorted(mitigates - {rs.fallback}),
+        )
+
+    def _addressees(self, masked: str, found: list[Match], issuers: set[tuple[str, str]]) -> list[Entity]:
+        """Actors a measure calls upon: States, coalitions and groups of States it names, not as object."""
+        out = []
+        for m in found:
+            e = m.entity
+            if e.kind not in ("state", "coalition", "org") or (e.kind, e.key) in issuers:
+                continue
+            before = masked[max(0, m.start - 4):m.start].rstrip()
+            if e.kind == "org" and e.org_kind != "group":
+                if self.cues.call_verbs.search(before):
+                    out.append(e)
+                continue
+            if before[-1:] in ("对", "向", "为", "给", "与", "同") or masked[m.end:m.end + 2] in ("发表", "宣布"):
+                continue  # the object of the action, or the author of a statement
+            out.append(e)
+        return _dedup(out)
+
+    def _list_risk(self, u: UnitFacts, own: str, path: str, risky: bool) -> RiskFact:
+        rs = self.lex.risks
+        types = sorted(rs.match(own))
+        fallback = not types
+        return RiskFact(f"{u.iri}/risk", u.iri, path, own.strip() or u.text, types or [rs.fallback], fallback,
+                        risky)
+
+    def _narrative_risks(self, u: UnitFacts, own: str, path: str) -> list[RiskFact]:
+        """One risk per risk type named in a sentence that speaks of risk (no list needed)."""
+        rs: Scheme = self.lex.risks
+        first: dict[str, str] = {}
+        for m in SENTENCE_RE.finditer(own):
+            sentence = m.group(0).strip()
+            if not sentence or not self.cues.risk_signal.search(sentence):
+                continue
+            for t in rs.match(sentence):
+                first.setdefault(t, sentence)
+        return [RiskFact(f"{u.iri}/risk/{t.rsplit('/', 1)[-1]}", u.iri, path, q, [t], False, False)
+                for t, q in sorted(first.items())]
+
+
+def _merge_statements(facts: list[StatementFact]) -> list[StatementFact]:
+    """One fact per statement a unit cites (a footnote can name it by date and by title at once)."""
+    best: dict[str, StatementFact] = {}
+    for f in facts:
+        seen = best.get(f.iri)
+        if seen is None:
+            best[f.iri] = f
+            continue
+        keep = max(seen, f, key=lambda x: (x.known, x.day_known))
+        other = f if keep is seen else seen
+        quote = other.quote if keep.quote in other.quote else keep.quote  # the wider of nested quotes
+        best[f.iri] = dataclasses.replace(keep, quote=quote)
+    return list(best.values())
+
+
+
+def doc_iri(paper: ParsedPaper) -> str:
+    """id:doc/{symbol with / as -} when printed, else id:doc/{file stem}."""
+    return f"{ID}doc/{vocab.slug(paper.header.symbol or paper.stem)}"

@@ -1,0 +1,202 @@
+"""The builder's lexicon, read from the two SKOS schemes in `ontology/`.
+
+Measure and risk types, their hierarchy, what each measure type mitigates and the Chinese
+trigger phrases (skos:prefLabel, skos:altLabel, skos:hiddenLabel @zh) all live in
+`ontology/measure-types.ttl` and `ontology/risk-types.ttl`, so the vocabulary people browse
+is exactly the one the builder applies. In a trigger, `…` is a gap of up to `GAP` characters
+within one clause.
+
+Chinese has no spaces between words, so a trigger can occur inside a longer word that means
+something else (和平利用核能 "peaceful uses of nuclear energy" inside 利用核能力 "use nuclear
+capabilities"). `kg/data/cues.json` lists such words (`non_trigger_words`): a trigger that
+begins or ends strictly inside one of them is not a match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+from pyoxigraph import NamedNode, RdfFormat, Store
+
+from kg import resources, vocab
+from kg.extract.gazetteer import Compacted, fold, load_json
+
+GAP = 16
+_GAP_CHARS = f"[^，。；;：:！？!?\\n]{{0,{GAP}}}?"
+
+#: Concepts that no trigger assigns: the type of a measure or risk nothing more specific matched.
+FALLBACK_MEASURE_TYPE = vocab.MEASURE_TYPE_NS + "other-measure"
+FALLBACK_RISK_TYPE = vocab.RISK_TYPE_NS + "other-risk"
+
+
+@dataclass
+class Concept:
+    """One SKOS concept of a scheme, with what the builder needs of it."""
+
+    iri: str
+    pref_en: str = ""
+    pref_zh: str = ""
+    broader: set[str] = field(default_factory=set)
+    mitigates: set[str] = field(default_factory=set)
+    triggers: set[str] = field(default_factory=set)
+
+    @property
+    def local(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+
+class Scheme:
+    """A concept scheme and a matcher that finds its concepts' triggers in text."""
+
+    def __init__(self, iri: str, concepts: dict[str, Concept], fallback: str,
+                 non_trigger_words: Iterable[str] = ()) -> None:
+        if fallback not in concepts:
+            raise ValueError(f"the scheme {iri} lacks its fallback concept {fallback}")
+        self.iri = iri
+        self.concepts = concepts
+        self.fallback = fallback
+        self._ancestors = {c: self._ancestors_of(c) for c in concepts}
+        # Several triggers can share a head: the automaton keeps a list per head.
+        grouped: dict[str, list[tuple[str, re.Pattern[str] | None]]] = {}
+        for c in sorted(concepts.values(), key=lambda c: c.iri):
+            if c.iri == fallback:
+                continue
+            for trig in sorted(c.triggers):
+                parts = fold(trig).replace("\n", "").split("…")
+                head, rest = parts[0], parts[1:]
+                if not head:
+                    continue
+                tail = None
+                if rest:
+                    tail = re.compile("".join(_GAP_CHARS + re.escape(p) for p in rest))
+                grouped.setdefault(head, []).append((c.iri, tail))
+        self._triggers = _automaton({h: (len(h), vals) for h, vals in grouped.items()})
+        words = {w for w in map(fold, non_trigger_words) if len(w) > 1}
+        self._words = _automaton({w: len(w) for w in words})
+
+    def _ancestors_of(self, iri: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(self.concepts[iri].broader)
+        while todo:
+            b = todo.pop()
+            if b not in seen and b in self.concepts:
+                seen.add(b)
+                todo.extend(self.concepts[b].broader)
+        return seen
+
+    def match(self, text: str) -> dict[str, tuple[int, int]]:
+        """Concepts whose triggers occur in `text` → span of the first occurrence; most specific only."""
+        if self._triggers is None:
+            return {}
+        text = fold(text)
+        c = Compacted(text, "\n") if "\n" in text else None
+        t = c.text if c is not None else text
+        hits = list(self._triggers.iter(t))
+        if not hits:
+            return {}
+        if len(hits) > 1:
+            hits.sort(key=lambda h: h[0] - h[1][0])  # by start: the first occurrence of each concept
+        inside = self._inside_words(t) if self._words is not None else None
+        found: dict[str, tuple[int, int]] = {}
+        for last, (n, vals) in hits:
+            start, end = last - n + 1, last + 1
+            if inside and (start in inside or end in inside):
+                continue
+            for iri, tail in vals:
+                if iri in found:
+                    continue
+                if tail is None:
+                    span = (start, end)
+                else:
+                    m = tail.match(t, end)
+                    if m is None or (inside and m.end() in inside):
+                        continue
+                    span = (start, m.end())
+                found[iri] = span if c is None else (c.start(span[0]), c.end(span[1]))
+        return self.most_specific(found) if found else found
+
+    def _inside_words(self, text: str) -> set[int]:
+        """Offsets strictly inside a non-trigger word: no trigger may begin or end there."""
+        out: set[int] = set()
+        assert self._words is not None
+        for last, n in self._words.iter(text):
+            out.update(range(last - n + 2, last + 1))
+        return out
+
+    def most_specific(self, found: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        if len(found) < 2:
+            return found
+        drop = set().union(*(self._ancestors[c] for c in found))
+        return {c: span for c, span in found.items() if c not in drop} if drop else found
+
+    def mitigated_by(self, iris: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for iri in iris:
+            out |= self.concepts[iri].mitigates
+        return out
+
+
+def _automaton(words: dict[str, object]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton reporting every (overlapping) occurrence of `words` with its value."""
+    if not words:
+        return None
+    a = ahocorasick.Automaton()
+    for w, value in words.items():
+        a.add_word(w, value)
+    a.make_automaton()
+    return a
+
+
+@dataclass
+class Lexicon:
+    measures: Scheme
+    risks: Scheme
+
+
+def _literal_values(store: Store, s: NamedNode, p: NamedNode, lang: str | None = None) -> list[str]:
+    out = []
+    for q in store.quads_for_pattern(s, p, None):
+        lit = q.object
+        if lang is None or getattr(lit, "language", None) == lang:
+            out.append(lit.value)
+    return out
+
+
+def _read_scheme(path: Path, concept_class: NamedNode, scheme_iri: str, fallback: str,
+                 non_trigger_words: Iterable[str] = ()) -> Scheme:
+    store = Store()
+    store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
+    skos, npt, rdf_type = vocab.SKOS, vocab.NPT, vocab.RDF.type
+    concepts: dict[str, Concept] = {}
+    for q in store.quads_for_pattern(None, rdf_type, concept_class):
+        s = q.subject
+        if not isinstance(s, NamedNode):
+            continue
+        c = Concept(s.value)
+        en = _literal_values(store, s, skos.prefLabel, "en")
+        zh = _literal_values(store, s, skos.prefLabel, "zh")
+        c.pref_en = en[0] if en else c.local
+        c.pref_zh = zh[0] if zh else c.pref_en
+        c.broader = {x.object.value for x in store.quads_for_pattern(s, skos.broader, None)}
+        c.mitigates = {x.object.value for x in store.quads_for_pattern(s, npt.mitigates, None)}
+        for prop in (skos.prefLabel, skos.altLabel, skos.hiddenLabel):
+            c.triggers.update(_literal_values(store, s, prop, "zh"))
+        concepts[c.iri] = c
+    return Scheme(scheme_iri, concepts, fallback, non_trigger_words)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Both schemes, read once per process from the ontology files."""
+    words = load_json("cues.json").get("non_trigger_words", [])
+    return Lexicon(
+        measures=_read_scheme(resources.MEASURE_SCHEME_FILE, vocab.NPT.MeasureType, vocab.MEASURE_SCHEME_IRI,
+                              FALLBACK_MEASURE_TYPE, words),
+        risks=_read_scheme(resources.RISK_SCHEME_FILE, vocab.NPT.RiskType, vocab.RISK_SCHEME_IRI, FALLBACK_RISK_TYPE,
+                           words),
+    )

@@ -1,0 +1,263 @@
+"""The in-process store: a pyoxigraph `Store` answering queries, dumps and descriptions.
+
+The ontology is in the named graph `vocab.ONTOLOGY_GRAPH` and the papers in
+`vocab.DATA_GRAPH`; queries see the default graph as their union, so users can write
+plain SPARQL and still tell the two apart with GRAPH or FROM NAMED. Every result
+leaves the store as bytes already written by pyoxigraph's own serializers, never as
+Python rows. The server's worker pool runs these same functions in its processes.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    parse_query_results,
+    serialize,
+)
+
+from kg import resources, vocab
+from kg.errors import UserError
+from kg.store.errors import NotAcceptable, QueryError, QuerySyntaxError
+from kg.store.load import load_dataset
+from kg.store.results import CHUNK_SIZE, DEFAULT_FORMATS, Formats, QueryResult, ResultFormat, ResultKind
+from kg.store.sparqltext import names_own_dataset
+from kg.store.stream import Writer, pull
+
+
+class _TsvRows(io.RawIOBase):
+    """Solutions as SPARQL TSV, read lazily: the bridge that lets a row cap use native serializers.
+
+    pyoxigraph can only serialize a whole `QuerySolutions`; capping it means reading the
+    first N rows and feeding them, as TSV (whose cells are exactly the terms' N-Triples
+    text), back to pyoxigraph's streaming TSV parser.
+    """
+
+    def __init__(self, variables: Sequence[object], rows: Iterable[object]) -> None:
+        super().__init__()
+        self._parts = self._generate(variables, rows)
+        self._pending = b""
+
+    @staticmethod
+    def _generate(variables: Sequence[object], rows: Iterable[object]) -> Iterator[bytes]:
+        yield ("\t".join(str(v) for v in variables) + "\n").encode()
+        batch: list[str] = []
+        for solution in rows:
+            batch.append("\t".join("" if term is None else str(term) for term in solution))
+            if len(batch) >= 512:
+                yield ("\n".join(batch) + "\n").encode()
+                batch.clear()
+        if batch:
+            yield ("\n".join(batch) + "\n").encode()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._pending:
+            try:
+                self._pending = next(self._parts)
+            except StopIteration:
+                return 0
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def _graph_nodes(uris: Sequence[str]) -> list[NamedNode]:
+    try:
+        return [NamedNode(u) for u in uris]
+    except ValueError as exc:
+        raise QueryError(f"not an absolute IRI: {exc}") from exc
+
+
+def run_query(
+    store: Store,
+    sparql: str,
+    *,
+    formats: Formats,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    max_rows: int | None = None,
+    on_start: Callable[[ResultKind, ResultFormat], None],
+    write: Callable[[bytes], None],
+    chunk_size: int = CHUNK_SIZE,
+) -> None:
+    """Evaluate `sparql` on `store` and push its serialization, chunk by chunk, into `write`.
+
+    `on_start` is called once the kind of result is known and before any bytes are
+    written; errors raised before that point are `QueryError`s. This is the one place
+    where a pyoxigraph store answers a query, in-process or in a worker process.
+    """
+    kwargs: dict[str, object] = {}
+    if default_graph_uris or named_graph_uris:
+        # SPARQL 1.1 Protocol: the protocol dataset replaces the query's and the service's.
+        kwargs["default_graph"] = _graph_nodes(default_graph_uris)
+        kwargs["named_graphs"] = _graph_nodes(named_graph_uris)
+    elif not names_own_dataset(sparql):
+        kwargs["use_default_graph_as_union"] = True
+    try:
+        result = store.query(sparql, **kwargs)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from exc
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise QueryError(str(exc)) from exc
+
+    if isinstance(result, QuerySolutions):
+        kind = ResultKind.SOLUTIONS
+    elif isinstance(result, QueryBoolean):
+        kind = ResultKind.BOOLEAN
+    else:
+        kind = ResultKind.GRAPH
+    fmt = formats.for_kind(kind)
+    if fmt is None:
+        raise NotAcceptable(kind)
+    on_start(kind, fmt)
+    out = Writer(write, chunk_size)
+    if isinstance(result, QuerySolutions):
+        if max_rows is not None:
+            result = parse_query_results(
+                _TsvRows(result.variables, itertools.islice(result, max_rows)), QueryResultsFormat.TSV
+            )
+        result.serialize(out, fmt)
+    elif isinstance(result, QueryBoolean):
+        out.write(result.serialize(format=fmt))
+    else:
+        assert isinstance(result, QueryTriples)
+        serialize(result, out, fmt, prefixes=_prefixes_for(fmt))
+    out.flush()
+
+
+def _prefixes_for(fmt: RdfFormat) -> dict[str, str] | None:
+    """Prefixes make Turtle, TriG and RDF/XML readable; other formats ignore or refuse them.
+
+    `id:` is left out: instance IRIs have slashes, which Turtle would have to escape in
+    every prefixed name (`id:state\\/AT`); full IRIs read better.
+    """
+    if fmt not in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML):
+        return None
+    return {p: ns for p, ns in vocab.PREFIXES.items() if ns != vocab.ID_NS}
+
+
+def dump_store(store: Store, fmt: RdfFormat, write: Callable[[bytes], None], *, graph: str | None = None,
+               chunk_size: int = CHUNK_SIZE) -> None:
+    """Push the dataset (or one named graph) serialized as `fmt` into `write`, chunk by chunk."""
+    out = Writer(write, chunk_size)
+    prefixes = _prefixes_for(fmt)
+    if graph is not None:
+        node = NamedNode(graph)
+        quads = store.quads_for_pattern(None, None, None, node)
+        if fmt.supports_datasets:
+            serialize(quads, out, fmt, prefixes=prefixes)
+        else:
+            serialize((q.triple for q in quads), out, fmt, prefixes=prefixes)
+    elif fmt.supports_datasets:
+        store.dump(out, fmt, prefixes=prefixes)
+    else:
+        serialize((q.triple for q in store.quads_for_pattern(None, None, None)), out, fmt, prefixes=prefixes)
+    out.flush()
+
+
+def describe_in_store(store: Store, iri: str, limit: int | None = None) -> list[Triple]:
+    """Outgoing and incoming triples of `iri` across all graphs, without duplicates."""
+    node = NamedNode(iri)
+    seen: dict[Triple, None] = {}
+    for pattern in ((node, None, None), (None, None, node)):
+        before = len(seen)
+        for quad in store.quads_for_pattern(*pattern):
+            seen.setdefault(quad.triple)
+            if limit is not None and len(seen) - before >= limit:
+                break
+    return list(seen)
+
+
+class OxigraphStore:
+    """A pyoxigraph store answering in the calling process (no time limit: that is the pool's job)."""
+
+    def __init__(self, store: Store, *, source: StoreSpec | None = None) -> None:
+        self.store = store
+        self.source = source
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        formats: Formats = DEFAULT_FORMATS,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        def produce(write, on_start) -> None:
+            run_query(self.store, sparql, formats=formats, default_graph_uris=default_graph_uris,
+                      named_graph_uris=named_graph_uris, max_rows=max_rows, on_start=on_start, write=write)
+
+        kind, fmt, chunks, cancel = pull(produce, "npt-kg-query")
+        return QueryResult(kind, fmt, chunks, cancel)
+
+    def triple_count(self) -> int:
+        return len(self.store)
+
+    def dump(self, format: RdfFormat, *, graph: str | None = None, timeout: float | None = None) -> Iterator[bytes]:
+        def produce(write, on_start) -> None:
+            on_start(ResultKind.GRAPH, format)
+            dump_store(self.store, format, write, graph=graph)
+
+        _, _, chunks, _ = pull(produce, "npt-kg-dump")
+        return chunks
+
+    def describe(self, iri: str, *, limit: int | None = None, timeout: float | None = None) -> list[Triple]:
+        return describe_in_store(self.store, iri, limit)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode))
+
+    def close(self) -> None:
+        self.store = None  # type: ignore[assignment]
+
+
+# --- opening stores --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """How to open the store: picklable, so that worker processes can open their own.
+
+    `store_dir` set: an on-disk store (prepared by `prepare_disk_store`), opened read-only.
+    Otherwise an in-memory store loaded from `graph` and `ontology_files`.
+    """
+
+    graph: Path
+    store_dir: Path | None = None
+    ontology_files: tuple[Path, ...] = field(default_factory=lambda: tuple(resources.ONTOLOGY_FILES))
+
+    def open(self) -> OxigraphStore:
+        if self.store_dir is not None:
+            try:
+                store = Store.read_only(str(self.store_dir))
+            except OSError as exc:
+                raise UserError(f"{self.store_dir}: cannot open the store ({exc})") from exc
+        else:
+            store = load_dataset(self.graph, with_ontology=bool(self.ontology_files),
+                                 ontology_files=self.ontology_files)
+        return OxigraphStore(store, source=self)
+
+
+def memory_store(graph: Path, ontology_files: Sequence[Path] | None = None) -> OxigraphStore:
+    """An in-process, in-memory store of the ontology and `graph`."""
+    files = tuple(resources.ONTOLOGY_FILES if ontology_files is None else ontology_files)
+    return StoreSpec(graph=graph, ontology_files=files).open()
+

@@ -1,0 +1,39 @@
+"""Everything the app needs to know, in one explicit object (what `npt-kg serve` fills in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import resources
+from kg.store import StoreSpec
+from server import guard
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Where `npt-kg assets install` puts YASGUI.
+DEFAULT_ASSETS_DIR = PACKAGE_DIR / "static" / "vendor" / "yasgui"
+
+
+@dataclass
+class ServerConfig:
+    """How to open the store, and the limits every query runs under."""
+
+    graph: Path = resources.DEFAULT_GRAPH
+    store_dir: Path | None = None
+    ontology_files: tuple[Path, ...] = field(default_factory=lambda: tuple(resources.ONTOLOGY_FILES))
+    timeout: float = 30.0
+    max_rows: int | None = 100_000
+    workers: int = 2
+    #: False: answer in the web process (no time limit); for tools and tests.
+    use_workers: bool = True
+    #: Move workers into an empty network namespace where the OS allows it.
+    sandbox: bool = True
+    max_query_bytes: int = guard.MAX_QUERY_BYTES
+    max_nesting: int = guard.MAX_NESTING
+    queries_dir: Path = resources.QUERIES_DIR
+    assets_dir: Path = DEFAULT_ASSETS_DIR
+    #: When the loaded graph was built (ISO 8601); read from the graph file when not given.
+    graph_built: str | None = None
+
+    def store_spec(self) -> StoreSpec:
+        return StoreSpec(graph=self.graph, store_dir=self.store_dir, ontology_files=self.ontology_files)

@@ -1,0 +1,59 @@
+"""The store and the config the routes share, reached through `current_app` (as flaskr's `db.get_db()`).
+
+A leaf module: blueprints import it, it imports no blueprint and not the factory.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import current_app
+
+from kg.store import GraphStore
+from server.config import ServerConfig
+
+EXTENSION = "npt_kg"
+
+
+class AppState:
+    """What the routes share: the config, the store and a few facts computed once."""
+
+    def __init__(self, config: ServerConfig, store: GraphStore, *, owns_store: bool = True) -> None:
+        self.config = config
+        self.store = store
+        self.owns_store = owns_store
+        self._lock = threading.Lock()
+        self._cache: dict[str, Any] = {}
+
+    def cached(self, key: str, compute: Any) -> Any:
+        """The graph never changes while serving, so counts and descriptions are computed once."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache.setdefault(key, value)
+            return self._cache[key]
+
+
+def get_state() -> AppState:
+    return current_app.extensions[EXTENSION]
+
+
+def get_store() -> GraphStore:
+    return get_state().store
+
+
+def get_config() -> ServerConfig:
+    return get_state().config
+
+
+def open_store(config: ServerConfig) -> GraphStore:
+    """The store the config asks for: a started worker pool, or an in-process store."""
+    if config.use_workers:
+        from server.workers import WorkerPool
+
+        return WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout,
+                          sandbox=config.sandbox).start()
+    return config.store_spec().open()
