@@ -144,7 +144,8 @@ def query_page() -> Response:
         for q in load_library(cfg.queries_dir).values()
     ]
     page_config = {"endpoint": url_for("sparql.endpoint"), "queries": library}
-    if (cfg.assets_dir / "yasgui.min.js").is_file() and (cfg.assets_dir / "yasgui.min.css").is_file():
+    editor = cfg.assets_dir / "yasgui"
+    if (editor / "yasgui.min.js").is_file() and (editor / "yasgui.min.css").is_file():
         html = render_template("query.html", page_config=page_config)
     else:
         html = render_template("query_form.html", queries=library, endpoint=page_config["endpoint"])
