@@ -46,8 +46,9 @@ class View:
     mark: str
     #: Bilingual columns: the column the spec reads, made from `<column>En` / `<column>Zh`.
     labels: tuple[str, ...]
-    #: Extra link columns: name → path template with `{column}` holes (filled, URL-encoded, by the page).
-    links: dict[str, str] = field(default_factory=dict)
+    #: Extra link columns: name → (named query, {its VALUES variable: the row's column}); the page links
+    #: each mark to that query's table with the variables bound to the mark's row.
+    links: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     body: dict[str, Any] = field(default_factory=dict)
 
 
@@ -92,8 +93,8 @@ _PAPER = _t("paper", "工作文件")
 _MEASURE_TYPE = _t("measure type", "措施类型")
 
 
-def _cell_href(paper_or_actor: str) -> str:
-    return "/explore/data/explore-measures?" + paper_or_actor + "={" + paper_or_actor + "}&type={type}"
+def _cell_href(paper_or_actor: str) -> tuple[str, dict[str, str]]:
+    return ("explore-measures", {paper_or_actor: paper_or_actor, "type": "type"})
 
 
 VIEWS: dict[str, View] = {}
@@ -141,7 +142,7 @@ _add(View(
                    "每份工作文件指出的各类风险数量。点击单元格查看相应风险。"),
     kind="vega-lite", mark="cells_marks",
     labels=("typeLabel", "paperLabel"),
-    links={"href": "/explore/data/explore-risks?paper={paper}&type={type}"},
+    links={"href": ("explore-risks", {"paper": "paper", "type": "type"})},
     body=_heatmap("paperName", _PAPER, "paperTotal", "typeLabel", _t("risk type", "风险类型"), "risks",
                   _t("risks", "风险"),
                   [{"field": "paperName", "title": _PAPER}, {"field": "paperLabel", "title": _t("title", "标题")},
