@@ -64,7 +64,8 @@ def _heatmap(x: str, x_title: Text, x_sort: str, y: str, y_title: Text, count: s
     return {
         "width": {"step": 22},
         "height": {"step": 18},
-        "encoding": {"x": enc_x, "y": enc_y},
+        # the link on both layers: the count printed on a cell is clicked as often as the cell
+        "encoding": {"x": enc_x, "y": enc_y, "href": {"field": "href"}},
         "layer": [
             {
                 "name": "cells",
@@ -72,12 +73,11 @@ def _heatmap(x: str, x_title: Text, x_sort: str, y: str, y_title: Text, count: s
                 "encoding": {
                     "color": {"field": count, "type": "quantitative", "title": count_title,
                               "scale": {"scheme": scheme, "domainMin": 0}},
-                    "href": {"field": "href"},
                     "tooltip": tooltip,
                 },
             },
             {
-                "mark": {"type": "text", "fontSize": 10},
+                "mark": {"type": "text", "fontSize": 10, "cursor": "pointer"},
                 "encoding": {
                     "text": {"field": count, "type": "quantitative"},
                     "color": {"condition": {"test": f"datum['{count}'] > 3", "value": "white"},

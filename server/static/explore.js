@@ -72,6 +72,7 @@
       renderer: "svg",
       ast: true,
       expr: vega.expressionInterpreter,
+      loader: vega.loader({ target: "_self" }),
       actions: { export: true, source: false, compiled: false, editor: false },
     }).then(function () {
       el.dataset.rows = String(rows.length);

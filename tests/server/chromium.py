@@ -96,7 +96,7 @@ class Page:
 @contextlib.contextmanager
 def browser(timeout: float = 30.0) -> Iterator[Page]:
     """A headless Chromium with a throwaway profile, and a websocket to its first tab."""
-    with tempfile.TemporaryDirectory(prefix="npt-kg-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="npt-kg-chromium-", ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
