@@ -122,7 +122,8 @@ def _devtools_port(proc: subprocess.Popen[str], profile: Path, timeout: float) -
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"chromium exited with {proc.returncode}: {proc.stderr.read()[-500:] if proc.stderr else ''}")
+            tail = proc.stderr.read()[-500:] if proc.stderr else ""
+            raise RuntimeError(f"chromium exited with {proc.returncode}: {tail}")
         with contextlib.suppress(OSError, ValueError, IndexError):
             return int(marker.read_text().splitlines()[0])
         time.sleep(0.05)

@@ -98,10 +98,10 @@ def test_the_language_switch_redraws_the_labels_in_chinese(server, page: chromiu
     text = f"document.querySelector('.chart[data-view=\"{view.name}\"] svg').textContent"
     assert en in page.evaluate(text)
     page.evaluate("document.querySelector('[data-set-lang=\"zh\"]').click()")
-    drawn = page.wait_for(f"""(function () {{
+    drawn = page.wait_for("""(function () {
       var charts = Array.from(document.querySelectorAll('.chart'));
-      return charts.every(function (e) {{ return e.dataset.lang === 'zh' && e.dataset.state === 'rendered'; }});
-    }})()""")
+      return charts.every(function (e) { return e.dataset.lang === 'zh' && e.dataset.state === 'rendered'; });
+    })()""")
     assert drawn
     assert zh in page.evaluate(text) and en not in page.evaluate(text)
     assert marks(page, view) == len(rows_over_http(server, view.query))

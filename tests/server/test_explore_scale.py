@@ -8,7 +8,6 @@ papers is cut the same way (the limits do not depend on the corpus size).
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from pyoxigraph import QuerySolutions, Store
