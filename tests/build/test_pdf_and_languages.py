@@ -21,8 +21,8 @@ from kg.store.library import load_library
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/read/ holds the paper makers
 
-from tests.read import samples  # noqa: E402
-from tests.read.unpdf import make_corrupt_pdf, make_empty_pdf, make_scanned_pdf, make_un_pdf, paper_text  # noqa: E402
+from tests.read import samples
+from tests.read.unpdf import make_corrupt_pdf, make_empty_pdf, make_scanned_pdf, make_un_pdf, paper_text
 
 ID = vocab.ID_NS
 WORK = ID + "doc/" + vocab.slug(samples.SYMBOL)
