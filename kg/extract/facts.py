@@ -149,5 +149,9 @@ class Lead:
     risk_types: set[str]
     #: a report's contents (`…定期提供标准化资料，除其他外说明：`): the only measure types of its items
     report: list[str] | None = None
+    #: whom the lead calls upon (`集团促请审议大会：`, `敦促核武器国家：`)
+    addressees: list[Entity] = field(default_factory=list)
+    #: measure type → the lead's words that gave it
+    triggers: dict[str, str] = field(default_factory=dict)
 
 
