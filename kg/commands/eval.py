@@ -67,7 +67,7 @@ def predictions(facts: PaperFacts) -> dict[str, UnitPrediction]:
         if u.path is None:
             continue
         p = out.setdefault(u.path, UnitPrediction())
-        p.treaties |= {e.key for e in u.mentions if e.kind == "treaty"}
+        p.treaties |= {e.key for e in u.mentions if e.kind == "treaty"} | {t.key for t, _ in u.articles}
         p.addressees |= {_actor(e) for e in u.addressees}
     fallback_m, fallback_r = vocab.MEASURE_TYPE_NS + "other-measure", vocab.RISK_TYPE_NS + "other-risk"
     for m in facts.measures:

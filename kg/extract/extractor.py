@@ -483,13 +483,11 @@ class Extractor:
             if self.cues.call_before.search(before):
                 out.append(e)
                 continue
-            opening = not before.strip() or before.rstrip()[-1:] in "，,；;：:。" or \
-                before.rstrip().endswith(("特别是", "尤其是"))
-            if opening and self.cues.subject_after.match(masked, m.end):
+            if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end) or _IN_PARTICULAR.search(before)):
                 out.append(e)
                 continue
-            if strict or (e.kind == "org" and e.org_kind != "group"):
-                continue
+            if strict or e.kind == "org":
+                continue  # a body or a group of States is called upon only by name after a call verb or as subject
             if self.cues.object_before.search(before) or masked[m.end:m.end + 2] in ("发表", "宣布") \
                     or masked[m.end:m.end + 1] == "的":
                 continue  # the object of the action, a possessor, or the author of a statement
@@ -503,8 +501,7 @@ class Extractor:
             before = masked[max(0, m.start - 8):m.start]
             if self.cues.call_before.search(before):
                 return True
-            opening = not before.strip() or before.rstrip()[-1:] in "，,；;：:。"
-            if opening and self.cues.modal_after.match(masked, m.end):
+            if _opens_clause(before) and self.cues.modal_after.match(masked, m.end):
                 return True
         return False
 
@@ -527,6 +524,17 @@ class Extractor:
                 first.setdefault(t, (sentence, phrase))
         return [RiskFact(f"{u.iri}/risk/{t.rsplit('/', 1)[-1]}", u.iri, path, q, [t], False, False, {t: phrase})
                 for t, (q, phrase) in sorted(first.items())]
+
+
+_YEAR_BEFORE = re.compile(r"(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该)\s*$")
+#: `…，特别是核武器国家`: a name that extends the list of those called upon
+_IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*$")
+
+
+def _opens_clause(before: str) -> bool:
+    """Whether a name after `before` opens its clause (`2026 年审议大会…`, `…，特别是核武器国家`)."""
+    b = _YEAR_BEFORE.sub("", before).rstrip()
+    return not b or b[-1] in "，,；;：:。" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
 
 
 def _phrases(text: str, spans: dict[str, tuple[int, int]]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from kg import resources, vocab
 from kg.extract import segment
 from kg.extract.gazetteer import Compacted, fold, load_json
 
-GAP = 16
+GAP = 24
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 GAP_EN = 40  # English words are longer: the same reach in words
 _GAP_CHARS = f"[^，。；;：:！？!?\\n]{{0,{GAP}}}?"
@@ -86,7 +86,6 @@ class Scheme:
                     tail = (re.compile("".join((_GAP_CHARS_EN if all(x.isascii() for x in parts) else _GAP_CHARS) + re.escape(p)
                                           for p in rest)), len(rest[-1]))
                 grouped.setdefault(head, []).append((c.iri, tail))
-        segment.add_words(grouped)
         self._triggers = _automaton({h: (len(h), vals) for h, vals in grouped.items()})
         words = {w for w in map(fold, non_trigger_words) if len(w) > 1}
         self._words = _automaton({w: len(w) for w in words})

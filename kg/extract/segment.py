@@ -3,8 +3,9 @@
 Chinese is written without spaces: 议定书 "protocol" occurs in 附加议定书 and 核能 "nuclear
 energy" inside 核能力 "nuclear capability". jieba (a well-kept segmenter with its own
 dictionary) cuts a clause into words; a trigger is a match only when it begins and ends where
-words do. Its user dictionary is the gazetteer's names and the schemes' longer trigger phrases,
-so that names and terms of the genre are kept whole. Latin text is cut at non-alphanumerics.
+words do. Its user dictionary is the gazetteer's names, so that names are kept whole; trigger
+phrases are not added, because a long trigger made a word (受污染地区) would hide the word
+boundary another scheme's shorter trigger needs (受污染). Latin text is cut at non-alphanumerics.
 
 Segmentation is by clause (between punctuation) and cached, because the genre repeats its
 clauses and a whole corpus is read in one process.
