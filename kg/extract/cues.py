@@ -38,6 +38,8 @@ class Cues:
     modal_after: re.Pattern[str]
     groups: NameMatcher
     always_inherited: frozenset[str]
+    generic_types: frozenset[str]
+    max_types: int
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -73,6 +75,8 @@ class Cues:
                                                                  *g.get("en_names", [])]]
                 + [(n, None) for n in d.get("addressee_non_names", [])]),
             always_inherited=frozenset(d.get("always_inherited_addressees", [])),
+            generic_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("generic_measure_types", [])),
+            max_types=int(d.get("max_measure_types", 3)),
         )
 
     def classify_lead(self, lead: str, context: str) -> str | None:

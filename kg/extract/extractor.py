@@ -431,7 +431,7 @@ class Extractor:
             types, fallback = list(lead.report), False
             triggers = {t: lead.triggers.get(t, "") for t in types}
         else:
-            matched = ms.match(own)
+            matched = self._select(ms.match(own), own)
             triggers = _phrases(own, matched)
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
@@ -440,7 +440,8 @@ class Extractor:
             fallback = not types
             if fallback:
                 types = [ms.fallback]
-        risks = rs.match(own)
+        # what a report is to contain is named, not mitigated (a report on alert levels is not de-alerting)
+        risks = rs.match(own) if lead is None or lead.report is None else {}
         triggers.update(_phrases(own, risks))
         issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements}
         own_actors = self._addressees(masked, found, issuers)
@@ -455,6 +456,18 @@ class Extractor:
             treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
             mitigates=sorted(set(risks) - {rs.fallback}), triggers=triggers,
         )
+
+    def _select(self, matched: dict[str, tuple[int, int]], own: str) -> dict[str, tuple[int, int]]:
+        """The types a step is of: generic ones only when alone, then those of the longest phrases."""
+        specific = {t: span for t, span in matched.items() if t not in self.cues.generic_types}
+        if specific:
+            matched = specific
+        if len(matched) > self.cues.max_types:
+            def words(span: tuple[int, int]) -> int:  # the length of the matched phrase
+                return len(re.sub(r"\s", "", own[span[0]:span[1]]))
+            ranked = sorted(matched.items(), key=lambda kv: (-words(kv[1]), kv[1][0]))
+            matched = dict(ranked[:self.cues.max_types])
+        return matched
 
     def _actors(self, masked: str, found: list[Match]) -> list[Match]:
         """States, coalitions and organizations of the gazetteer, and the groups only addressees are."""

@@ -133,7 +133,7 @@ class Scheme:
                 else:
                     m = tail[0].match(t, end)
                     if m is None or (inside and m.end() in inside) or not head_ok \
-                            or not segment.is_word(t, m.end() - tail[1], m.end()):
+                            or not segment.is_word(t, m.end() - tail[1], m.end(), check_start=False):
                         continue
                     span = (start, m.end())
                 found[iri] = span if c is None else (c.start(span[0]), c.end(span[1]))

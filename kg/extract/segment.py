@@ -56,32 +56,52 @@ def _get() -> jieba.Tokenizer:
 
 
 @lru_cache(maxsize=65536)
-def _clause_boundaries(clause: str) -> frozenset[int]:
-    """Offsets in `clause` where a word begins or ends (HMM off: only dictionary words, deterministic)."""
-    out, pos = {0}, 0
-    for w in _get().cut(clause, HMM=False):
+def _clause_boundaries(clause: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Offsets in `clause` where a word begins, and where a word or a word inside a compound ends.
+
+    HMM off: only dictionary words, deterministic. A trigger must begin where a word does
+    (议定书 does not begin a word in 附加议定书), but may end inside a compound at the end of a
+    word it contains (高度戒备 in 高度戒备状态, whose parts 戒备 and 状态 are words).
+    """
+    t = _get()
+    starts, pos = {0}, 0
+    for w in t.cut(clause, HMM=False):
         pos += len(w)
-        out.add(pos)
-    return frozenset(out)
+        starts.add(pos)
+    ends = set(starts)
+    for w, a, b in t.tokenize(clause, mode="search", HMM=False):
+        ends.add(b)
+    return frozenset(starts), frozenset(ends)
 
 
-def is_word(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] begins and ends at word boundaries."""
-    if start >= end:
-        return False
-    first, last = text[start], text[end - 1]
-    if first.isascii() or last.isascii():
-        if first.isascii() and first.isalnum() and start > 0 and text[start - 1].isascii() \
-                and text[start - 1].isalnum():
-            return False
-        if last.isascii() and last.isalnum() and end < len(text) and text[end].isascii() and text[end].isalnum():
-            return False
-        if first.isascii() and last.isascii():
-            return True
+def _clause(text: str, start: int, end: int) -> int:
+    """Where the clause holding text[start:end] begins (its boundaries are computed on their own)."""
     a = 0
     for m in _CLAUSE_STOP.finditer(text, 0, start):
         a = m.end()
+    return a
+
+
+def _clause_end(text: str, end: int) -> int:
     m = _CLAUSE_STOP.search(text, end)
-    b = m.start() if m else len(text)
-    bounds = _clause_boundaries(text[a:b])
-    return (first.isascii() or start - a in bounds) and (last.isascii() or end - a in bounds)
+    return m.start() if m else len(text)
+
+
+def _latin_inside(text: str, i: int) -> bool:
+    """Whether offset `i` falls between two Latin letters or digits (inside an English word)."""
+    return 0 < i < len(text) and text[i - 1].isascii() and text[i - 1].isalnum() and text[i].isascii() \
+        and text[i].isalnum()
+
+
+def is_word(text: str, start: int, end: int, check_start: bool = True) -> bool:
+    """Whether text[start:end] begins (unless not `check_start`) and ends at word boundaries."""
+    if start >= end:
+        return False
+    if (check_start and _latin_inside(text, start)) or _latin_inside(text, end):
+        return False
+    first, last = text[start], text[end - 1]
+    if (first.isascii() or not check_start) and last.isascii():
+        return True
+    a = _clause(text, start, end)
+    starts, ends = _clause_boundaries(text[a:_clause_end(text, end)])
+    return (first.isascii() or not check_start or start - a in starts) and (last.isascii() or end - a in ends)
