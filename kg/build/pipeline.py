@@ -29,6 +29,7 @@ from kg.emit import SharedEntities, paper_lines, shared_lines, to_triples
 from kg.errors import PaperError, UserError
 from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon
 from kg.read import ParseWarning, parse_file
+from kg.read.pdf import PdfReadError
 from kg.util.atomic import atomic_file
 
 PROGRESS_EVERY = 100
@@ -53,24 +54,30 @@ class BuildSummary:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files not read (unreadable PDFs, without --strict)
 
     def line(self) -> str:
+        skipped = f", {len(self.skipped)} files skipped" if self.skipped else ""
         return (f"built {self.papers} papers: {self.paragraphs} paragraphs, {self.measures} measures, "
-                f"{self.risks} risks, {self.triples} triples in {self.seconds:.2f} s -> {self.output}")
+                f"{self.risks} risks, {self.triples} triples in {self.seconds:.2f} s{skipped} -> {self.output}")
+
+
+#: What a directory's papers are named: text as extracted from PDF, or the PDF itself.
+PAPER_SUFFIXES = (".txt", ".pdf")
 
 
 def collect_paths(paths: Sequence[Path | str]) -> list[Path]:
-    """Files as given and `*.txt` files of directories (sorted); a missing path is a user error."""
+    """Files as given and the `*.txt` and `*.pdf` files of directories (sorted); a missing path is an error."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(x for x in p.glob("*.txt") if x.is_file()))
+            out.extend(sorted(x for x in p.iterdir() if x.suffix.lower() in PAPER_SUFFIXES and x.is_file()))
         elif p.exists():
             out.append(p)
         else:
             raise UserError(f"{p}: no such file or directory")
     if not out:
-        raise UserError(f"no papers to build: no *.txt files in {', '.join(map(str, paths)) or '(nothing)'}")
+        raise UserError(f"no papers to build: no *.txt or *.pdf files in {', '.join(map(str, paths)) or '(nothing)'}")
     return out
 
 
@@ -103,8 +110,21 @@ def build_graph(
     parsed: list[bytes] = []  # pass-1 parses, pickled and compressed: a few kB per paper, cheaper than parsing again
     seen_docs: dict[str, Path] = {}
     known_before = len(gazetteer.coalitions)
+    readable: list[Path] = []
     for path in files:
-        paper = parse_file(path)
+        try:
+            paper = parse_file(path)
+        except PdfReadError as exc:
+            # A scan or a damaged PDF among many good ones: say so and go on, unless --strict.
+            if strict:
+                raise
+            text = f"{exc} (skipped)"
+            summary.warnings.append(text)
+            summary.skipped.append(str(path))
+            if on_warning:
+                on_warning(f"{path}: warning: {exc.reason} (skipped)")
+            continue
+        readable.append(path)
         extra: list[ParseWarning] = []
         iri = doc_iri(paper)
         if iri in seen_docs:
@@ -122,6 +142,9 @@ def build_graph(
             raise UserError(f"{path}:{w.line}: {w.message} (--strict turns warnings into errors)")
         parsed.append(zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1))
     summary.coalitions_learned = len(gazetteer.coalitions) - known_before
+    files = readable
+    if not files:
+        raise UserError("no papers to build: none of the files could be read")
 
     # Pass 2: extract and stream.
     shared = SharedEntities()
