@@ -15,6 +15,7 @@ accident.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -243,10 +244,8 @@ def provenance(root: Path, ignore: list[Path]) -> dict:
     skip = set()
     if top:
         for p in ignore:
-            try:
+            with contextlib.suppress(ValueError):  # an output outside the checkout
                 skip.add(str(p.resolve().relative_to(Path(top).resolve())))
-            except ValueError:
-                pass
     dirty = [line[3:] for line in (status or "").splitlines() if line[3:] not in skip]
     return {"commit": commit, "clean_tree": commit is not None and status is not None and not dirty}
 
@@ -295,7 +294,7 @@ def render_markdown(result: dict) -> str:
     for split, rep in result["splits"].items():
         f = rep["fields"]
 
-        def cell(name: str, macro: bool = False) -> str:
+        def cell(name: str, macro: bool = False, f: dict = f) -> str:
             m = f[name]["micro"]
             s = f"{m['precision']:.2f} / {m['recall']:.2f} / **{m['f1']:.2f}**"
             return s + (f" ({f[name]['macro']['f1']:.2f})" if macro else "")
@@ -332,7 +331,7 @@ def run(args: argparse.Namespace) -> int:
     splits = SPLITS if args.split == "all" else (args.split,)
     if args.details and "heldout" in splits:
         raise UserError("--details shows per-unit answers and is refused for the held-out split "
-                        "(use --split dev)")
+                        "(use --split dev)", exit_code=2)
     result: dict = {"set": str(root), "splits": {}}
     for split in splits:
         rep, mismatches = evaluate(root, split)

@@ -316,6 +316,25 @@ def _measure_triples(m: MeasureFact, doc: str, shared: SharedEntities) -> Iterat
         yield line(s, NPT.refersToTreaty, article_iri(t, roman))
     for r in m.mitigates:
         yield line(s, NPT.mitigates, node(r))
+    yield from _evidence_triples(s, m.iri, m.triggers, [*m.types, *m.mitigates])
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list[str]) -> Iterator[str]:
+    """Why a measure or risk has each of its types: the concept and the words that matched its trigger."""
+    for concept in concepts:
+        phrase = triggers.get(concept)
+        if not phrase:
+            continue  # the fallback type, or a report's type: no phrase matched
+        e = node(f"{iri}/why/{concept.rsplit('/', 1)[-1]}")
+        yield line(s, NPT.typedBy, e)
+        yield line(e, A, NPT.TypeEvidence)
+        yield line(e, NPT.evidenceFor, node(concept))
+        yield line(e, NPT.triggerPhrase, zh(phrase) if _CJK.search(phrase) else en(phrase))
+        yield line(e, RDFS.label, en(f"why: {phrase}"))
+        yield line(e, RDFS.label, zh(f"依据：{phrase}"))
 
 
 def _risk_triples(r: RiskFact, doc: str) -> Iterator[str]:
@@ -334,6 +353,7 @@ def _risk_triples(r: RiskFact, doc: str) -> Iterator[str]:
     yield line(s, NPT.quote, zh(r.quote))
     for t in r.types:
         yield line(s, NPT.riskType, node(t))
+    yield from _evidence_triples(s, r.iri, r.triggers, r.types)
 
 
 # --- shared entities -----------------------------------------------------------------------

@@ -12,6 +12,9 @@ from functools import lru_cache
 from kg import vocab
 from kg.extract.gazetteer import Entity, NameMatcher, load_json
 
+#: Words between a call verb and whom it calls upon (`呼吁所有缔约国，特别是核武器国家`).
+_LINKS = "特别是|尤其是|包括|以及|和|并|即|especially|in particular|including|and"
+
 
 @dataclass
 class Cues:
@@ -65,7 +68,7 @@ class Cues:
             submitter_tail=re.compile(f"(?:{d['submitter_tail']})\\s*$"),
             on_behalf_of=d["on_behalf_of"],
             lead_call=re.compile(f"(?:{d['lead_calls']})"),
-            call_before=re.compile(f"(?:{d['call_verbs']})[\\s，,]*(?:特别是|尤其是|包括|以及|和|并|即|especially|in particular|including|and)?\\s*(?:该条约|该|这些|其余|the)?\\s*$"),
+            call_before=re.compile(f"(?:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:该条约|该|这些|其余|the)?\\s*$"),
             subject_after=re.compile(f"\\s*(?:{d['subject_verbs']})"),
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),
             modal_after=re.compile(f"\\s*(?:{d['modal_verbs']})"),

@@ -496,7 +496,8 @@ class Extractor:
             if self.cues.call_before.search(before):
                 out.append(e)
                 continue
-            if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end) or _IN_PARTICULAR.search(before)):
+            if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
+                                          or _IN_PARTICULAR.search(before)):
                 out.append(e)
                 continue
             if strict or e.kind == "org":

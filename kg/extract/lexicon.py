@@ -83,8 +83,8 @@ class Scheme:
                     continue
                 tail = None
                 if rest:  # the gaps' pattern, and the length of the last part (which must end a word)
-                    tail = (re.compile("".join((_GAP_CHARS_EN if all(x.isascii() for x in parts) else _GAP_CHARS) + re.escape(p)
-                                          for p in rest)), len(rest[-1]))
+                    gap = _GAP_CHARS_EN if all(x.isascii() for x in parts) else _GAP_CHARS
+                    tail = (re.compile("".join(gap + re.escape(p) for p in rest)), len(rest[-1]))
                 grouped.setdefault(head, []).append((c.iri, tail))
         self._triggers = _automaton({h: (len(h), vals) for h, vals in grouped.items()})
         words = {w for w in map(fold, non_trigger_words) if len(w) > 1}

@@ -69,7 +69,7 @@ def _clause_boundaries(clause: str) -> tuple[frozenset[int], frozenset[int]]:
         pos += len(w)
         starts.add(pos)
     ends = set(starts)
-    for w, a, b in t.tokenize(clause, mode="search", HMM=False):
+    for _word, _start, b in t.tokenize(clause, mode="search", HMM=False):
         ends.add(b)
     return frozenset(starts), frozenset(ends)
 
