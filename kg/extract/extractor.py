@@ -492,7 +492,7 @@ class Extractor:
             e = m.entity
             if (e.kind, e.key) in issuers:
                 continue
-            before = masked[max(0, m.start - 8):m.start]
+            before = masked[max(0, m.start - 30):m.start]
             if self.cues.call_before.search(before):
                 out.append(e)
                 continue
@@ -512,7 +512,7 @@ class Extractor:
         """Whether a narrative paragraph itself calls on someone: an actor after a call verb, or
         opening a clause with a modal (核武器国家应…)."""
         for m in self._actors(masked, found):
-            before = masked[max(0, m.start - 8):m.start]
+            before = masked[max(0, m.start - 30):m.start]
             if self.cues.call_before.search(before):
                 return True
             if _opens_clause(before) and self.cues.modal_after.match(masked, m.end):
