@@ -233,14 +233,14 @@ def _git(root: Path, *args: str) -> str | None:
         out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() if out.returncode == 0 else None
+    return out.stdout.rstrip("\n") if out.returncode == 0 else None  # porcelain lines begin with a space
 
 
 def provenance(root: Path, ignore: list[Path]) -> dict:
     """The commit scored and whether the tree was clean (outputs of this run not counted)."""
-    commit = _git(root, "rev-parse", "HEAD")
+    commit = (_git(root, "rev-parse", "HEAD") or "").strip() or None
     status = _git(root, "status", "--porcelain")
-    top = _git(root, "rev-parse", "--show-toplevel")
+    top = (_git(root, "rev-parse", "--show-toplevel") or "").strip()
     skip = set()
     if top:
         for p in ignore:
