@@ -36,8 +36,9 @@ EXACT = [
     ("000", "19(k)", {"safety-and-security-of-weapons"}),  # 加强核武器储存的安全和安保
     ("000", "19(l)", {"protection-of-command-and-control"}),  # 保护核武器指挥和控制系统免受网络威胁
     ("000", "19(n)", {"fissile-material-cut-off"}),  # 维持暂停…生产用于核武器的裂变材料
-    # 遵守…安全保证方面的承诺…成为建立无核武器区条约议定书的缔约方 (was four types)
-    ("000", "19(p)", {"negative-security-assurances", "nuclear-weapon-free-zones"}),
+    # 遵守…安全保证方面的承诺…建设性地参与对话，成为建立无核武器区条约议定书的缔约方 (was four types)
+    ("000", "19(p)", {"negative-security-assurances", "dialogue-and-confidence-building",
+                      "nuclear-weapon-free-zones"}),
     ("000", "20(d)", {"no-first-use"}),  # 核武器拥有国采取不首先使用的政策
     ("000", "20(g)", {"avoiding-dual-capable-systems"}),  # 避免核和常规双重用途军事设施
     ("001", "12(b)", {"condemning-threats"}),  # 各国应继续谴责一切核威胁
