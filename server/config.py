@@ -10,8 +10,8 @@ from kg.store import StoreSpec
 from server import guard
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: Where `npt-kg assets install` puts YASGUI.
-DEFAULT_ASSETS_DIR = PACKAGE_DIR / "static" / "vendor" / "yasgui"
+#: Where `npt-kg assets install` puts the npm packages, one folder each (`yasgui/`, …).
+DEFAULT_ASSETS_DIR = PACKAGE_DIR / "static" / "vendor"
 
 
 @dataclass

@@ -107,6 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replace (or add) the eval section of this Markdown file, e.g. bench/results.md")
     p.add_argument("--check", action="store_true", help="exit 1 when the held-out targets are not met")
 
+    p = sub.add_parser("plot", help="draw a picture of /explore as SVG or PNG (the same Vega-Lite spec)")
+    p.add_argument("name", help="the picture: measure-types-by-paper, measure-types-by-submitter, "
+                                "risk-types-by-paper, timeline, network")
+    p.add_argument("-o", "--output", type=Path, required=True, help="file to write, ending in .svg or .png")
+    p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the labels (default: en)")
+    p.add_argument("--scale", type=float, default=2.0, help="PNG pixels per SVG unit (default: 2)")
+    p.add_argument("--font-dir", type=Path, default=None,
+                   help="folder of fonts with Chinese glyphs (default: Debian's fonts-wqy-microhei)")
+    _graph_arg(p)
+
     p = sub.add_parser("assets", help="install or inspect the query page's YASGUI files (from npm)")
     p.add_argument("action", choices=["install", "status"])
     p.add_argument("--version", default=None, help="package version (default: the tested one)")
