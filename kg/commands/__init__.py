@@ -18,6 +18,7 @@ from kg.errors import PaperError, UserError
 
 DEFAULT_SEEDS = resources.DEFAULT_SEEDS
 DEFAULT_OUTPUT = resources.DEFAULT_GRAPH
+DEFAULT_EVAL_SET = Path("bench/eval")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reason", help="run HermiT on the ontology, with the given data files")
     p.add_argument("files", nargs="*", type=Path, help="data files (Turtle) to reason over with the ontology")
+
+    p = sub.add_parser("eval", help="score the extraction against the hand-annotated evaluation set (bench/eval/)")
+    p.add_argument("--set", type=Path, default=DEFAULT_EVAL_SET,
+                   help=f"the evaluation set: a folder with dev/ and heldout/ (default: {DEFAULT_EVAL_SET})")
+    p.add_argument("--split", choices=["dev", "heldout", "all"], default="all", help="which half (default: all)")
+    p.add_argument("--details", action="store_true",
+                   help="print every unit where the builder and the gold differ (dev only: refused for heldout)")
+    p.add_argument("--json", type=Path, default=None, help="write the scores as JSON here")
+    p.add_argument("--markdown", type=Path, default=None,
+                   help="replace (or add) the eval section of this Markdown file, e.g. bench/results.md")
+    p.add_argument("--check", action="store_true", help="exit 1 when the held-out targets are not met")
 
     p = sub.add_parser("plot", help="draw a picture of /explore as SVG or PNG (the same Vega-Lite spec)")
     p.add_argument("name", help="the picture: measure-types-by-paper, measure-types-by-submitter, "
