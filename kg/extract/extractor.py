@@ -87,6 +87,7 @@ class Extractor:
         self.cues = cues or Cues.load()
         segment.add_words(name for name, _ in gazetteer.names)
         self.default_treaty = gazetteer.default_treaty()
+        self._authors: set[tuple[str, str]] = set()
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
 
@@ -299,6 +300,8 @@ class Extractor:
         h = paper.header
         warnings = list(paper.warnings)
         header = header or self.read_header(paper)
+        # a paper's own submitters do not call upon themselves ("The Group calls upon all States")
+        self._authors = {(e.kind, e.key) for e in [*header.submitters, header.coalition] if e is not None}
         meeting = self.read_meeting(paper, warnings)
         npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
         doc = doc or doc_iri(paper)
@@ -352,7 +355,7 @@ class Extractor:
             found, masked = self.scan(u, own, npt_paper)
             paragraphs.append(u)
             heading = sec_heading.get(p.section, "")
-            kind = self._list_kind(p.lead, heading) if p.items else None
+            kind = self._list_kind(p.lead, heading, [it.own_text for it in p.items]) if p.items else None
             if not p.items:
                 if (self.cues.recommendation_heading.search(heading)
                         and self.cues.recommendation_paragraph.search(p.text)) or self._calls(masked, found):
@@ -373,9 +376,10 @@ class Extractor:
             warnings=warnings,
         )
 
-    def _list_kind(self, lead: str, heading: str) -> str | None:
+    def _list_kind(self, lead: str, heading: str, items: list[str] = ()) -> str | None:
         return (self.cues.classify_lead(lead.strip(), lead + heading)
-                or ("measure" if self.cues.is_report_lead(lead) else None)
+                or ("measure" if self.cues.is_report_lead(lead) or self.cues.is_operative_list(list(items))
+                    else None)
                 or self.cues.classify_heading(heading))
 
     def _lead(self, text: str, kind: str | None, report: list[str] | None = None, found: list[Match] | None = None,
@@ -389,7 +393,7 @@ class Extractor:
             report = sorted(types) or [self.cues.report_type]
         if found is None or masked is None:
             found, masked = self.g.find(text), text
-        addressees = self._addressees(masked, found, set(), strict=True)
+        addressees = self._addressees(masked, found, set(self._authors), strict=True, lead=True)
         return Lead(text, types, set(), report, addressees, _phrases(text, types))
 
     def _items(self, items: list[Item], parent: UnitFacts, kind: str | None, lead: Lead, heading: str, unique,
@@ -447,7 +451,7 @@ class Extractor:
         # what a report is to contain is named, not mitigated (a report on alert levels is not de-alerting)
         risks = rs.match(own) if lead is None or lead.report is None else {}
         triggers.update(_phrases(own, risks))
-        issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements}
+        issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements} | self._authors
         own_actors = self._addressees(masked, found, issuers)
         inherited = lead.addressees if lead is not None else []
         if any(e.key in self.cues.always_inherited for e in inherited) or not own_actors:
@@ -487,7 +491,7 @@ class Extractor:
         return sorted(out, key=lambda m: m.start)
 
     def _addressees(self, masked: str, found: list[Match], issuers: set[tuple[str, str]],
-                    strict: bool = False) -> list[Entity]:
+                    strict: bool = False, lead: bool = False) -> list[Entity]:
         """Actors a text calls upon: named right after a call verb (请, 呼吁 …), or opening a clause and
         followed by what they are to do; unless `strict`, also groups and States it names that are not
         the object of the action (对, 向 …) or a possessor (…的)."""
@@ -497,14 +501,14 @@ class Extractor:
             if (e.kind, e.key) in issuers:
                 continue
             before = masked[max(0, m.start - 30):m.start]
-            if self.cues.call_before.search(before):
+            if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)):
                 out.append(e)
                 continue
             if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
                                           or _IN_PARTICULAR.search(before)):
                 out.append(e)
                 continue
-            if strict or e.kind == "org":
+            if strict or e.kind == "org" or (e.kind == "coalition" and masked[m.start].isascii()):
                 continue  # a body or a group of States is called upon only by name after a call verb or as subject
             if self.cues.object_before.search(before) or masked[m.end:m.end + 2] in ("发表", "宣布") \
                     or masked[m.end:m.end + 1] == "的":
