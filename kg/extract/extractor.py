@@ -44,8 +44,9 @@ SYMBOL_SUFFIX_RE = re.compile(
     r"|第[一二三四五六七八九十]+[和、至][^)）]{0,12}部分)\s*[)）]")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s，。；、“”\"'<>（）()]+[^\s，。；、“”\"'<>（）().,;:]")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
-ARTICLE_RE = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*条(?![约款件例])")
-BARE_TREATY_RE = re.compile(r"《条约》")
+ARTICLE_RE = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*条(?![约款件例])|\b[Aa]rticles?\s+([IVX]+)\b")
+#: a treaty named by its kind alone: 《条约》, "the Treaty" (capital T; not the start of a full title)
+BARE_TREATY_RE = re.compile(r"《条约》|\bthe\s+Treaty\b(?!\s+(?:on|of|for|banning|to|between|of)\b)(?!\s*\()")
 SENTENCE_RE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 VOL_RE = re.compile(r"Vol\.?\s*")
 NPT_SYMBOL_RE = re.compile(r"NPT/CONF\.(\d{4})(?:/PC\.([IVX]+))?")
@@ -223,12 +224,12 @@ class Extractor:
         # bare 《条约》 and 第X条: the treaty last named before them in this unit, else the NPT
         treaty_at = [(mt.start, mt.entity) for mt in matches if mt.entity.kind == "treaty"]
         extra: list[Match] = []
-        for m in BARE_TREATY_RE.finditer(masked) if "《条约》" in masked else ():
+        for m in BARE_TREATY_RE.finditer(masked) if ("《条约》" in masked or "Treaty" in masked) else ():
             t = self._context_treaty(treaty_at, m.start(), npt_paper, masked)
             if t is not None:
                 extra.append(Match(m.start(), m.end(), t, m.group(0)))
-        for m in ARTICLE_RE.finditer(masked) if "条" in masked else ():
-            n = cn_to_int(m.group(1))
+        for m in ARTICLE_RE.finditer(masked) if ("条" in masked or "rticle" in masked) else ():
+            n = cn_to_int(m.group(1)) if m.group(1) else roman_value(m.group(2))
             t = self._context_treaty(treaty_at + [(x.start, x.entity) for x in extra], m.start(), npt_paper,
                                     masked)
             if n and t is not None:
@@ -420,7 +421,8 @@ class Extractor:
                 child_kind = self.cues.classify_lead(own.strip(), own + heading) or kind
                 child_lead = self._lead(own, child_kind, lead.report if child_kind == kind else None, found, masked)
                 if child_kind == "measure" and not child_lead.addressees:
-                    child_lead.addressees = list(lead.addressees)
+                    # sub-items of a step are called upon as the step is (its own actors, else its lead's)
+                    child_lead.addressees = list(u.addressees or lead.addressees)
                 self._items(it.children, u, child_kind, child_lead, heading, unique, marks, out_items, measures,
                             risks, npt_paper)
 
