@@ -420,9 +420,12 @@ class Extractor:
             if it.children:
                 child_kind = self.cues.classify_lead(own.strip(), own + heading) or kind
                 child_lead = self._lead(own, child_kind, lead.report if child_kind == kind else None, found, masked)
-                if child_kind == "measure" and not child_lead.addressees:
-                    # sub-items of a step are called upon as the step is (its own actors, else its lead's)
-                    child_lead.addressees = list(u.addressees or lead.addressees)
+                if child_kind == "measure":
+                    # sub-items of a step are called upon as the step is (its own actors, else its lead's),
+                    # and keep whom every item of the list keeps (the Review Conference)
+                    above = u.addressees or lead.addressees
+                    kept = [e for e in above if e.key in self.cues.always_inherited]
+                    child_lead.addressees = _dedup([*kept, *(child_lead.addressees or above)])
                 self._items(it.children, u, child_kind, child_lead, heading, unique, marks, out_items, measures,
                             risks, npt_paper)
 
@@ -502,7 +505,7 @@ class Extractor:
             e = m.entity
             if (e.kind, e.key) in issuers:
                 continue
-            before = masked[max(0, m.start - 30):m.start]
+            before = masked[max(0, m.start - _REACH):m.start]
             if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)):
                 out.append(e)
                 continue
@@ -522,7 +525,7 @@ class Extractor:
         """Whether a narrative paragraph itself calls on someone: an actor after a call verb, or
         opening a clause with a modal (核武器国家应…)."""
         for m in self._actors(masked, found):
-            before = masked[max(0, m.start - 30):m.start]
+            before = masked[max(0, m.start - _REACH):m.start]
             if self.cues.call_before.search(before):
                 return True
             if _opens_clause(before) and self.cues.modal_after.match(masked, m.end):
@@ -550,6 +553,8 @@ class Extractor:
                 for t, (q, phrase) in sorted(first.items())]
 
 
+#: How far before a name its call verb may stand (`…and, where appropriate, by other States…`).
+_REACH = 48
 _YEAR_BEFORE = re.compile(r"(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该)\s*$")
 #: `…，特别是核武器国家`: a name that extends the list of those called upon
 _IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*$")
