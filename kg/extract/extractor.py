@@ -500,25 +500,34 @@ class Extractor:
         """Actors a text calls upon: named right after a call verb (请, 呼吁 …), or opening a clause and
         followed by what they are to do; unless `strict`, also groups and States it names that are not
         the object of the action (对, 向 …) or a possessor (…的)."""
-        out = []
-        for m in self._actors(masked, found):
-            e = m.entity
-            if (e.kind, e.key) in issuers:
+        out: list[Entity] = []
+        for chain in _chains(masked, self._actors(masked, found)):
+            first, last = chain[0], chain[-1]
+            before = masked[max(0, first.start - _REACH):first.start]
+            # "calls upon X, Y and Z", "X, Y and Z should": the coordination is called upon as one
+            if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)) or (
+                    _opens_clause(before) and (self.cues.subject_after.match(masked, last.end)
+                                               or _IN_PARTICULAR.search(before))):
+                out.extend(m.entity for m in chain if (m.entity.kind, m.entity.key) not in issuers)
                 continue
-            before = masked[max(0, m.start - _REACH):m.start]
-            if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)):
+            for m in chain:
+                e = m.entity
+                if (e.kind, e.key) in issuers:
+                    continue
+                before = masked[max(0, m.start - _REACH):m.start]
+                if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)):
+                    out.append(e)
+                    continue
+                if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
+                                              or _IN_PARTICULAR.search(before)):
+                    out.append(e)
+                    continue
+                if strict or e.kind == "org" or (e.kind == "coalition" and masked[m.start].isascii()):
+                    continue  # a body or a group of States is called upon only after a call verb or as subject
+                if self.cues.object_before.search(before) or masked[m.end:m.end + 2] in ("发表", "宣布") \
+                        or masked[m.end:m.end + 1] == "的":
+                    continue  # the object of the action, a possessor, or the author of a statement
                 out.append(e)
-                continue
-            if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
-                                          or _IN_PARTICULAR.search(before)):
-                out.append(e)
-                continue
-            if strict or e.kind == "org" or (e.kind == "coalition" and masked[m.start].isascii()):
-                continue  # a body or a group of States is called upon only by name after a call verb or as subject
-            if self.cues.object_before.search(before) or masked[m.end:m.end + 2] in ("发表", "宣布") \
-                    or masked[m.end:m.end + 1] == "的":
-                continue  # the object of the action, a possessor, or the author of a statement
-            out.append(e)
         return _dedup(out)
 
     def _calls(self, masked: str, found: list[Match]) -> bool:
@@ -558,6 +567,21 @@ _REACH = 48
 _YEAR_BEFORE = re.compile(r"(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该)\s*$")
 #: `…，特别是核武器国家`: a name that extends the list of those called upon
 _IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*$")
+
+
+#: What may stand between two names of one coordination (`Israel, India and Pakistan`, `美国和俄罗斯`).
+_COORD = re.compile(r"[\s,，、]*(?:and|or|as well as|和|及|以及|或)?[\s,，、]*(?:the|all|all other|other|其他)?\s*")
+
+
+def _chains(text: str, actors: list[Match]) -> list[list[Match]]:
+    """Names in order, grouped into coordinations (names joined only by commas and "and")."""
+    chains: list[list[Match]] = []
+    for m in actors:
+        if chains and chains[-1][-1].end <= m.start and _COORD.fullmatch(text, chains[-1][-1].end, m.start):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+    return chains
 
 
 def _opens_clause(before: str) -> bool:
