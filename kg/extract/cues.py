@@ -15,7 +15,7 @@ from kg.extract.gazetteer import Entity, NameMatcher, load_json
 #: Words between a call verb and whom it calls upon (`呼吁所有缔约国，特别是核武器国家`).
 _LINKS = "特别是|尤其是|包括|以及|和|并|即|especially|in particular|including|and"
 #: Determiners between a call verb and the name it calls upon (`calls upon all other States`).
-_DETS = "该条约|该|这些|其余|其他|the other|all other|other|the"
+_DETS = "该条约|该|这些|那些|其余|其他|所有|the other|all other|all those|those|these|other|the"
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Cues:
     submitter_head: re.Pattern[str]  # "Working paper submitted by " (English lines name the submitter last)
     on_behalf_of: re.Pattern[str]
     lead_call: re.Pattern[str]
+    author_call: re.Pattern[str]  # the paper's authors asking or pledging (`We support`, `集团再次敦促`)
     operative_open: re.Pattern[str]  # an item that opens with what its author asks or pledges (Calls upon…)
     call_before: re.Pattern[str]
     agent_before: re.Pattern[str]  # in a list's lead: those by whom the steps are to be taken (由…, "by")
@@ -74,8 +75,11 @@ class Cues:
             submitter_head=re.compile(d.get("submitter_head", "(?!)")),
             on_behalf_of=re.compile(d["on_behalf_of"]),
             lead_call=re.compile(f"(?:{d['lead_calls']})"),
+            author_call=re.compile(f"(?:^|(?<=[。；;.，,:：]))\\s*(?i:{d['author_words']})\\s*(?i:{d['author_adverbs']})?\\s*"
+                                   f"(?i:{d['operative_verbs']})(?![A-Za-z])"),
             operative_open=re.compile(f"\\s*(?i:{d['operative_verbs']})(?![A-Za-z])"),
-            call_before=re.compile(f"(?i:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:{_DETS})?\\s*$"),
+            call_before=re.compile(
+                f"(?i:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:{_DETS})?\\s*(?:\\d{{4}}\\s*年?\\s*)?$"),
             agent_before=re.compile(f"(?:{d['agent_markers']})[\\s，,]*(?:{_DETS})?\\s*$"),
             subject_after=re.compile(f"\\s*(?:{d['subject_verbs']})"),
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),

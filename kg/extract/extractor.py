@@ -507,7 +507,8 @@ class Extractor:
             # "calls upon X, Y and Z", "X, Y and Z should": the coordination is called upon as one
             if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)) or (
                     _opens_clause(before) and (self.cues.subject_after.match(masked, last.end)
-                                               or _IN_PARTICULAR.search(before))):
+                                               or _IN_PARTICULAR.search(before))) or (
+                    not lead and _starts(masked, masked[:first.start], last.end)):
                 out.extend(m.entity for m in chain if (m.entity.kind, m.entity.key) not in issuers)
                 continue
             for m in chain:
@@ -533,12 +534,17 @@ class Extractor:
     def _calls(self, masked: str, found: list[Match]) -> bool:
         """Whether a narrative paragraph itself calls on someone: an actor after a call verb, or
         opening a clause with a modal (核武器国家应…)."""
+        if self.cues.author_call.search(masked):
+            return True
         for m in self._actors(masked, found):
             before = masked[max(0, m.start - _REACH):m.start]
             if self.cues.call_before.search(before):
                 return True
             if _opens_clause(before) and self.cues.modal_after.match(masked, m.end):
                 return True
+            if (m.entity.kind, m.entity.key) in self._authors and _opens_clause(before) \
+                    and self.cues.operative_open.match(masked, m.end):
+                return True  # "The Group supports…", "中国支持…"
         return False
 
     def _list_risk(self, u: UnitFacts, own: str, path: str, risky: bool) -> RiskFact:
@@ -564,7 +570,7 @@ class Extractor:
 
 #: How far before a name its call verb may stand (`…and, where appropriate, by other States…`).
 _REACH = 48
-_YEAR_BEFORE = re.compile(r"(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该)\s*$")
+_YEAR_BEFORE = re.compile(r"(?:(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该|所有|那些|[Tt]hose|[Aa]ll)\s*)+$")
 #: `…，特别是核武器国家`: a name that extends the list of those called upon
 _IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*$")
 
@@ -587,7 +593,21 @@ def _chains(text: str, actors: list[Match]) -> list[list[Match]]:
 def _opens_clause(before: str) -> bool:
     """Whether a name after `before` opens its clause (`2026 年审议大会…`, `…，特别是核武器国家`)."""
     b = _YEAR_BEFORE.sub("", before).rstrip()
-    return not b or b[-1] in "，,；;：:。" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
+    return (not b or b[-1] in "，,；;：:。" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
+            or _THAT.search(b) is not None)
+
+
+#: `believes that the Review Conference should`: a that-clause opens with its subject
+_THAT = re.compile(r"(?<![A-Za-z])that$")
+#: after a name: a possessor or a complement, not the one who acts (核武器国家的…, the IAEA's…, States of…)
+_NOT_SUBJECT = re.compile(r"的|'s|’s|\s+of\b")
+
+
+def _starts(masked: str, before: str, end: int) -> bool:
+    """Whether a name opens the unit itself and is its subject (`(f) 2026 年审议大会确认…`,
+    `(a) 美利坚合众国尽快完成…`): items and paragraphs of the genre open with who is to act."""
+    return not _YEAR_BEFORE.sub("", before).strip() and len(before) < _REACH and \
+        _NOT_SUBJECT.match(masked, end) is None
 
 
 def _phrases(text: str, spans: dict[str, tuple[int, int]]) -> dict[str, str]:
