@@ -444,7 +444,7 @@ class Extractor:
             types, fallback = list(lead.report), False
             triggers = {t: lead.triggers.get(t, "") for t in types}
         else:
-            matched = self._select(ms.match(own), own)
+            matched = self._select(self._type_spans(own, found, masked), own)
             triggers = _phrases(own, matched)
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
@@ -469,6 +469,19 @@ class Extractor:
             treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
             mitigates=sorted(set(risks) - {rs.fallback}), triggers=triggers,
         )
+
+    def _type_spans(self, own: str, found: list[Match], masked: str) -> dict[str, tuple[int, int]]:
+        """Measure types a step's own words name: the scheme's triggers outside the names of those it
+        calls upon ("States that have conducted nuclear tests" asks for no test ban), and the type of a
+        treaty it names (`kg/data/treaties.json` 'measure_type')."""
+        groups = [(a, b) for a, b, e in self.cues.groups.finditer(masked) if e is not None]
+        text = _mask(own, groups) if groups else own
+        spans = dict(self.lex.measures.match(text))
+        for m in found:
+            t = m.entity.measure_type if m.entity.kind == "treaty" else None
+            if t and vocab.MEASURE_TYPE_NS + t in self.lex.measures.concepts:
+                spans.setdefault(vocab.MEASURE_TYPE_NS + t, (m.start, m.end))
+        return self.lex.measures.most_specific(spans)
 
     def _select(self, matched: dict[str, tuple[int, int]], own: str) -> dict[str, tuple[int, int]]:
         """The types a step is of: generic ones only when alone, then those of the longest phrases."""
