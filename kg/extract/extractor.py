@@ -389,11 +389,11 @@ class Extractor:
         (the actors right after its call verb, or opening it) is called upon by every item."""
         if kind != "measure":
             return Lead(text, {}, set())
-        types = self.lex.measures.match(text) if text else {}
-        if report is None and self.cues.is_report_lead(text):
-            report = sorted(types) or [self.cues.report_type]
         if found is None or masked is None:
             found, masked = self.g.find(text), text
+        types = self._type_spans(text, found, masked) if text else {}
+        if report is None and self.cues.is_report_lead(text):
+            report = sorted(types) or [self.cues.report_type]
         addressees = self._addressees(masked, found, set(self._authors), strict=True, lead=True)
         return Lead(text, types, set(), report, addressees, _phrases(text, types))
 
@@ -475,8 +475,9 @@ class Extractor:
         calls upon ("States that have conducted nuclear tests" asks for no test ban), and the type of a
         treaty it names (`kg/data/treaties.json` 'measure_type')."""
         groups = [(a, b) for a, b, e in self.cues.groups.finditer(masked) if e is not None]
-        text = _mask(own, groups) if groups else own
-        spans = dict(self.lex.measures.match(text))
+        spans = dict(self.lex.measures.match(_mask(own, groups))) if groups else {}
+        if not spans:  # the addressees' name gives the theme only when nothing else does
+            spans = dict(self.lex.measures.match(own))
         for m in found:
             t = m.entity.measure_type if m.entity.kind == "treaty" else None
             if t and vocab.MEASURE_TYPE_NS + t in self.lex.measures.concepts:
