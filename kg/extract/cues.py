@@ -15,7 +15,9 @@ from kg.extract.gazetteer import Entity, NameMatcher, load_json
 #: Words between a call verb and whom it calls upon (`呼吁所有缔约国，特别是核武器国家`).
 _LINKS = "特别是|尤其是|包括|以及|和|并|即|especially|in particular|including|and"
 #: Determiners between a call verb and the name it calls upon (`calls upon all other States`).
-_DETS = "该条约|该|这些|那些|其余|其他|所有|the other|all other|all those|those|these|other|the"
+_DETS = "该条约|该|这些|那些|其余|其他|所有|the other|all other|all those|those|these|other|all|the"
+#: A Chinese relative clause before the noun it qualifies (促请[尚未使协定生效的]缔约国).
+_RELATIVE = "(?:[^，。；：,;:\\n《》]{0,24}(?:《[^》]{1,30}》[^，。；：,;:\\n《》]{0,12})*的)?"
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Cues:
     author_call: re.Pattern[str]  # the paper's authors asking or pledging (`We support`, `集团再次敦促`)
     operative_open: re.Pattern[str]  # an item that opens with what its author asks or pledges (Calls upon…)
     call_before: re.Pattern[str]
+    call_pronoun: re.Pattern[str]  # a call upon those just named (敦促它们, "urges them")
     agent_before: re.Pattern[str]  # in a list's lead: those by whom the steps are to be taken (由…, "by")
     subject_after: re.Pattern[str]
     object_before: re.Pattern[str]
@@ -79,7 +82,9 @@ class Cues:
                                    f"(?i:{d['operative_verbs']})(?![A-Za-z])"),
             operative_open=re.compile(f"\\s*(?i:{d['operative_verbs']})(?![A-Za-z])"),
             call_before=re.compile(
-                f"(?i:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:{_DETS})?\\s*(?:\\d{{4}}\\s*年?\\s*)?$"),
+                f"(?i:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:{_DETS})?\\s*(?:\\d{{4}}\\s*年?\\s*)?"
+                f"{_RELATIVE}\\s*(?:{_DETS})?\\s*$"),
+            call_pronoun=re.compile(f"(?i:{d['call_verbs']})\\s*(?:{d['pronouns']})(?![A-Za-z])"),
             agent_before=re.compile(f"(?:{d['agent_markers']})[\\s，,]*(?:{_DETS})?\\s*$"),
             subject_after=re.compile(f"\\s*(?:{d['subject_verbs']})"),
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),

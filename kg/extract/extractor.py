@@ -516,7 +516,12 @@ class Extractor:
         followed by what they are to do; unless `strict`, also groups and States it names that are not
         the object of the action (对, 向 …) or a possessor (…的)."""
         out: list[Entity] = []
-        for chain in _chains(masked, self._actors(masked, found)):
+        actors = self._actors(masked, found)
+        for p in self.cues.call_pronoun.finditer(masked) if actors else ():
+            named = [m for m in actors if m.end <= p.start() and (m.entity.kind, m.entity.key) not in issuers]
+            if named:  # "…重申核武器国家的承诺，并敦促它们…": the antecedent is called upon
+                out.extend(m.entity for m in _chains(masked, named)[-1])
+        for chain in _chains(masked, actors):
             first, last = chain[0], chain[-1]
             before = masked[max(0, first.start - _REACH):first.start]
             # "calls upon X, Y and Z", "X, Y and Z should": the coordination is called upon as one
@@ -621,8 +626,13 @@ _NOT_SUBJECT = re.compile(r"的|'s|’s|\s+of\b")
 def _starts(masked: str, before: str, end: int) -> bool:
     """Whether a name opens the unit itself and is its subject (`(f) 2026 年审议大会确认…`,
     `(a) 美利坚合众国尽快完成…`): items and paragraphs of the genre open with who is to act."""
-    return not _YEAR_BEFORE.sub("", before).strip() and len(before) < _REACH and \
+    b = _YEAR_BEFORE.sub("", before).strip()
+    return (not b or _RELATIVE_OPENING.fullmatch(b) is not None) and len(before) < _REACH and \
         _NOT_SUBJECT.match(masked, end) is None
+
+
+#: a unit that opens with a relative clause on its subject (`尚未签署该议定书的核武器国家…`)
+_RELATIVE_OPENING = re.compile(r"[^，。；：,;:\n]{1,40}的")
 
 
 def _phrases(text: str, spans: dict[str, tuple[int, int]]) -> dict[str, str]:
