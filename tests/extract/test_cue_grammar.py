@@ -100,3 +100,46 @@ def test_a_bare_english_treaty_is_the_npt_and_its_articles_are_read(extractor: E
     (u,) = extractor.extract(p).paragraphs
     assert [e.key for e in u.mentions if e.kind == "treaty"] == ["npt"]
     assert [(t.key, r) for t, r in u.articles] == [("npt", "VI")]
+
+
+def test_a_relative_clause_may_stand_between_the_call_verb_and_the_group(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "我们建议审议大会：", [
+        item("a", "促请尚未缔结全面保障监督协定的缔约国尽快缔结此类协定；", 1, "1(a)"),
+        item("b", "尚未批准有关议定书的核武器国家尽早批准该议定书。", 2, "1(b)"),
+    ])])
+    a, b = extractor.extract(p).measures
+    assert keys(a.addressees) == {"review-conference", "all-states-parties"}
+    assert keys(b.addressees) == {"review-conference", "p5"}  # the item opens with who is to act
+
+
+def test_a_call_upon_a_pronoun_calls_upon_those_just_named(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "我们建议审议大会：", [
+        item("a", "回顾核武器国家作出的承诺，并敦促它们全面履行这些承诺；", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"review-conference", "p5"}
+
+
+def test_a_step_that_names_a_zone_treaty_is_about_nuclear_weapon_free_zones(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "我们建议采取以下措施：", [
+        item("a", "美利坚合众国尽快完成《非洲无核武器区条约》议定书的批准程序；", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert m.types == [MT + "nuclear-weapon-free-zones"]
+    assert m.triggers[MT + "nuclear-weapon-free-zones"] == "非洲无核武器区条约"
+
+
+def test_the_name_of_those_called_upon_is_not_what_they_are_asked_to_do(extractor: Extractor) -> None:
+    p = _en([para(1, "Austria recommends that the Review Conference:", [
+        item("a", "Call upon States that have conducted nuclear tests to provide assistance to the victims;", 1,
+             "1(a)"),
+        item("b", "Call upon States with an original small quantities protocol to amend it.", 2, "1(b)"),
+    ])])
+    a, b = extractor.extract(p).measures
+    assert a.types == [MT + "victim-assistance-and-remediation"]
+    assert b.types == [MT + "safeguards-agreements"]  # nothing else named: the name gives the theme
+
+
+def test_each_english_sentence_gives_its_own_risks(extractor: Extractor) -> None:
+    p = _en([para(1, "Terrorists could acquire radioactive material. Cases of trafficking are recorded every "
+                     "year.")], heading="Nuclear security")
+    types = {r.types[0] for r in extractor.extract(p).risks}
+    assert types == {RT + "non-state-actors", RT + "illicit-trafficking"}
