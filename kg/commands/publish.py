@@ -143,6 +143,10 @@ class Publisher:
         into = {t.graph: (f"{t.graph}-staging-{token}" if staged else t.graph) for t in targets}
         total = sum(t.count for t in targets)
         done: list[str] = []
+        try:  # credentials are checked by a request without a body that changes nothing
+            self._send("DELETE", f"urn:npt-kg:no-graph:{token}")
+        except EndpointError as exc:
+            raise UserError(f"{exc}; nothing was published") from None
         with tqdm(total=total, unit=" triples", unit_scale=True, desc="publishing", file=sys.stderr,
                   disable=not self.progress, leave=False) as bar:
             try:

@@ -211,6 +211,14 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
+def _failed(exc: BaseException) -> str:
+    """'cannot connect' when nothing listens there or the name is unknown; what broke otherwise."""
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, ConnectionRefusedError | socket.gaierror):
+        return f"cannot connect ({_reason(exc)})"
+    return f"the request failed ({_reason(exc)})"
+
+
 class Client:
     """Requests to one engine with one set of credentials (which never appear in messages)."""
 
@@ -227,12 +235,17 @@ class Client:
         if self.user is None:
             return None
         scheme = self._schemes.get(self._key(url))
+        challenge: str | None = None
+        if scheme is None:  # learn it before any body is sent (see the module's docstring)
+            challenge = self._challenge(url, timeout)
+            scheme = (challenge or "none").split(" ", 1)[0].lower()
+            self._schemes[self._key(url)] = scheme
         if scheme == "basic":
             token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
             return f"Basic {token}"
         if scheme != "digest":
             return None
-        challenge = self._challenge(url, timeout)
+        challenge = challenge or self._challenge(url, timeout)
         if challenge is None or not challenge.lower().startswith("digest "):
             return None
         return digest_answer(challenge, method, url, self.user, self.password or "")
@@ -247,7 +260,7 @@ class Client:
             err.read()
             return err.headers.get("WWW-Authenticate")
         except (OSError, urllib.error.URLError, http.client.HTTPException) as exc:
-            raise EndpointError(f"{shown_url(url)}: cannot connect ({_reason(exc)})") from None
+            raise EndpointError(f"{shown_url(url)}: {_failed(exc)}") from None
 
     def request(self, method: str, url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
                 *, timeout: float | None = None) -> Response:
@@ -271,7 +284,7 @@ class Client:
                 try:
                     raw = self._opener.open(req, timeout=remaining)
                 except urllib.error.HTTPError as err:
-                    if err.code == 401 and attempt == 0 and self.user is not None and not auth:
+                    if err.code == 401 and attempt == 0 and self.user is not None and not auth:  # GET was open
                         scheme = (err.headers.get("WWW-Authenticate") or "").split(" ", 1)[0].lower()
                         err.read()
                         if scheme in ("basic", "digest"):
@@ -293,7 +306,7 @@ class Client:
             if isinstance(exc, TimeoutError | socket.timeout) or (deadline is not None and deadline.expired) or \
                     isinstance(getattr(exc, "reason", None), TimeoutError):
                 raise EndpointTimeout(f"{shown}: no answer within {limit:g} s, the time limit") from None
-            raise EndpointError(f"{shown}: cannot connect ({_reason(exc)})") from None
+            raise EndpointError(f"{shown}: {_failed(exc)}") from None
 
     def _error_response(self, shown: str, err: urllib.error.HTTPError, deadline: _Deadline | None) -> Response:
         body = err.read(2000)
