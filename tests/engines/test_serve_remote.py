@@ -250,3 +250,60 @@ def test_virtuoso_gets_the_time_limit_and_its_partial_answer_is_a_timeout(publis
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     resp = _ask(server, heavy)
     assert resp.status == 503 and "time limit" in resp.text, resp.text
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def test_serve_remote_runs_as_a_command_in_front_of_the_engine(published, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import LOOPBACK, find_free_port, http_request
+
+    eng = published("oxigraph")
+    port = find_free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "npt-kg"), "serve", "--remote", eng.query_url,
+                                 "--host", LOOPBACK, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                resp = http_request(LOOPBACK, port, "GET", "/health", headers={"Accept": "application/json"})
+                if resp.status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        assert json.loads(resp.body)["triples"] > 5000
+        assert f"in front of {eng.query_url}" in log.read_text()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+
+
+def test_serve_remote_that_is_down_is_one_line_naming_the_url(free_port: int, capsys) -> None:
+    from conftest import find_free_port
+
+    from kg.commands import main as npt_kg
+
+    url = f"http://127.0.0.1:{free_port}/sparql"
+    code = npt_kg(["serve", "--remote", url, "--port", str(find_free_port())])
+    err = capsys.readouterr().err
+    assert code == 1 and url in err and "cannot connect" in err and "Traceback" not in err
+
+
+def test_serve_remote_excludes_a_local_store_dir(tmp_path: Path, capsys) -> None:
+    from kg.commands import main as npt_kg
+
+    assert npt_kg(["serve", "--remote", "http://127.0.0.1:9/sparql", "--store-dir", str(tmp_path)]) == 2
+    assert "exclude" in capsys.readouterr().err
