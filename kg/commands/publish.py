@@ -21,11 +21,12 @@ first chunk of its graph (the built data has none; the ontology is small).
 from __future__ import annotations
 
 import argparse
+import itertools
 import secrets
 import sys
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,28 +65,39 @@ def graph_url(gsp_url: str, graph: str) -> str:
 
 @dataclass
 class Target:
-    """One graph to publish: where it goes, its triples, and how many there are."""
+    """One graph to publish: where it goes, and where its triples are (read lazily, never all at once)."""
 
     graph: str
-    triples: list[Triple]
+    store: Store
+    source: str  # the graph's name in `store`
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        self.count = sum(1 for _ in self._quads())
+
+    def _quads(self) -> Iterator:
+        return self.store.quads_for_pattern(None, None, None, NamedNode(self.source))
 
     @property
-    def count(self) -> int:
-        return len(self.triples)
+    def triples(self) -> Iterator[Triple]:
+        return (q.triple for q in self._quads())
 
 
 def _has_blank(t: Triple) -> bool:
     return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
 
 
-def chunks(triples: list[Triple], size: int) -> Iterator[list[Triple]]:
-    """Chunks of at most `size` triples; every triple with a blank node is in the first one."""
-    blank = [t for t in triples if _has_blank(t)]
-    rest = [t for t in triples if not _has_blank(t)] if blank else triples
-    first = blank + rest[: max(0, size - len(blank))]
-    yield first
-    for i in range(len(first) - len(blank), len(rest), size):
-        yield rest[i: i + size]
+def chunks(read: Callable[[], Iterable[Triple]], size: int) -> Iterator[list[Triple]]:
+    """Chunks of at most `size` triples, every triple with a blank node in the first one.
+
+    `read()` gives the triples afresh each time: a first pass gathers the (few) blank-node
+    triples, the second streams the others, so a large graph is never all in Python at once.
+    """
+    blank = [t for t in read() if _has_blank(t)]
+    rest = (t for t in read() if not _has_blank(t))
+    yield blank + list(itertools.islice(rest, max(0, size - len(blank))))
+    while part := list(itertools.islice(rest, size)):
+        yield part
 
 
 class Publisher:
@@ -118,7 +130,7 @@ class Publisher:
 
     def upload(self, target: Target, into: str, bar) -> None:
         """`target`'s triples into graph `into`, replacing it: PUT the first chunk, POST the others."""
-        for i, part in enumerate(chunks(target.triples, self.chunk_size)):
+        for i, part in enumerate(chunks(lambda: target.triples, self.chunk_size)):
             self._send("PUT" if i == 0 else "POST", into, serialize(part, format=RdfFormat.N_TRIPLES))
             bar.update(len(part))
 
@@ -197,10 +209,8 @@ def load_targets(graph: Path, into: str, ontology_graph: str | None) -> list[Tar
         raise UserError(f"{graph}: cannot read ({exc.strerror or exc})") from exc
     targets = []
     if ontology_graph is not None:
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, NamedNode(vocab.ONTOLOGY_GRAPH))]
-        targets.append(Target(ontology_graph, triples))
-    triples = [q.triple for q in store.quads_for_pattern(None, None, None, NamedNode(vocab.DATA_GRAPH))]
-    targets.append(Target(into, triples))
+        targets.append(Target(ontology_graph, store, vocab.ONTOLOGY_GRAPH))
+    targets.append(Target(into, store, vocab.DATA_GRAPH))
     return targets
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the engine tests: real engines: Oxigraph server and Virtuoso on loopback, started once per session.
+"""Fixtures of the engine tests: Oxigraph server and Virtuoso on loopback, started once per session.
 
 An engine that cannot be installed here is skipped with the reason (`bench.peers.missing`);
 `.ci/run` installs both, so CI runs everything. The seed graph is built once and published
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import LiveServer, start_waitress
+from conftest import LiveServer
 
 from bench.peers import Engine, missing, start_oxigraph, start_virtuoso
 from kg import resources
@@ -28,8 +28,17 @@ from kg.commands import main as npt_kg
 ENGINES = ("oxigraph", "virtuoso")
 
 # Test modules take these with `from engine_fixtures import *` (a second conftest.py would clash with tests/').
-__all__ = ["ENGINES", "Relay", "engine", "engines", "published", "publish_args", "relay", "run_publish",
-           "seed_graph"]
+__all__ = [
+    "ENGINES",
+    "Relay",
+    "engine",
+    "engines",
+    "publish_args",
+    "published",
+    "relay",
+    "run_publish",
+    "seed_graph",
+]
 
 
 @pytest.fixture(scope="session")
