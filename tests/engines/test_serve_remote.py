@@ -220,7 +220,7 @@ def test_a_query_of_the_served_graphs_by_name_is_forwarded(guarded) -> None:
     assert resp.status == 200
     n = int(json.loads(resp.body)["results"]["bindings"][0]["n"]["value"])
     assert n > 1000
-    assert r.queries()[-1].startswith("SELECT (COUNT(*)")
+    assert "SELECT (COUNT(*) AS ?n) FROM" in r.queries()[-1]  # as sent (the server may prefix a BASE)
 
 
 def test_the_row_cap_applies_to_remote_answers(guarded) -> None:
