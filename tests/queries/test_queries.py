@@ -271,8 +271,9 @@ SHARED_TYPES: dict[str, set[str]] = {
 
 def test_measure_types_shared_by_several_papers(store: Store):
     # Not shared: multilateral negotiations (only B 12(a) "致力于多边谈判": A 19(f), 20(f) and C 5(c)
-    # negotiate a freeze, assurances and a cut-off treaty, whose types they get), ending forward deployment (only B 12(c): A 11(a) and 13(a) ask for reports
-    # on deployed warheads, not an end to deployment) and peaceful uses (only C 5(f), 5(g):
+    # negotiate a freeze, assurances and a cut-off treaty, whose types they get), ending forward
+    # deployment (only B 12(c): A 11(a) and 13(a) ask for reports on deployed warheads, not an end
+    # to deployment) and peaceful uses (only C 5(f), 5(g):
     # "具有核能力的运载系统" in A 20(a) is nuclear-capable, not nuclear energy).
     rows = by(select(store, "shared-measure-types"), "type")
     assert {t.removeprefix(vocab.MEASURE_TYPE_NS) for t in rows} == set(SHARED_TYPES)
