@@ -78,6 +78,14 @@ def _warning_text(path: Path, w: ParseWarning) -> str:
     return f"{path}:{w.line}: warning: {w.message}"
 
 
+def _skip(exc: PaperError, summary: BuildSummary, on_warning: Callable[[str], None] | None) -> None:
+    where = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
+    text = f"{where}: warning: skipped: {exc.message}"
+    summary.warnings.append(text)
+    if on_warning:
+        on_warning(text)
+
+
 def build_graph(
     paths: Sequence[Path | str],
     output: Path | str,
@@ -88,8 +96,9 @@ def build_graph(
 ) -> BuildSummary:
     """Build the graph of `paths` (files or directories) into `output` (Turtle).
 
-    Raises `kg.errors.PaperError` for a file that is not a readable working paper and
-    `UserError` for a warning under `strict`; in both cases the output is left untouched.
+    A file that is not a readable working paper is skipped with a warning; under `strict` it
+    raises `kg.errors.PaperError`, and any warning raises `UserError`. On an error the output
+    is left untouched.
     """
     t0 = time.perf_counter()
     output = Path(output)
@@ -103,8 +112,16 @@ def build_graph(
     parsed: list[bytes] = []  # pass-1 parses, pickled and compressed: a few kB per paper, cheaper than parsing again
     seen_docs: dict[str, Path] = {}
     known_before = len(gazetteer.coalitions)
+    kept: list[Path] = []
     for path in files:
-        paper = parse_file(path)
+        try:
+            paper = parse_file(path)
+        except PaperError as exc:
+            if strict:
+                raise
+            # not strict: one file that is not a paper does not stop the others
+            _skip(exc, summary, on_warning)
+            continue
         extra: list[ParseWarning] = []
         iri = doc_iri(paper)
         if iri in seen_docs:
@@ -116,11 +133,21 @@ def build_graph(
         header = extractor.read_header(paper, learn=True)
         meeting = extractor.read_meeting(paper, extra)
         if meeting is None and not header.submitters and header.coalition is None:
-            raise PaperError(path, "not a working paper: no cover block (no meeting, dates or submitter line)", 1)
+            not_paper = PaperError(path, "not a working paper: no cover block (no meeting, dates or submitter line)", 1)
+            if strict:
+                raise not_paper
+            del seen_docs[iri]
+            docs.pop()
+            _skip(not_paper, summary, on_warning)
+            continue
         if strict and (paper.warnings or extra):
             w = (paper.warnings or extra)[0]
             raise UserError(f"{path}:{w.line}: {w.message} (--strict turns warnings into errors)")
         parsed.append(zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        kept.append(path)
+    if not kept:
+        raise UserError(f"no papers to build: none of the {len(files)} file(s) is a working paper")
+    files = kept
     summary.coalitions_learned = len(gazetteer.coalitions) - known_before
 
     # Pass 2: extract and stream.
