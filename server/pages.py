@@ -221,6 +221,18 @@ def data() -> Response:
     return resp
 
 
+@bp.app_context_processor
+def vendored() -> dict[str, object]:
+    """`vendor_file(key, name)` in every template: the URL of an installed npm file, None when absent."""
+
+    def vendor_file(key: str, filename: str) -> str | None:
+        if (get_config().assets_dir / key / filename).is_file():
+            return url_for("pages.asset", key=key, filename=filename)
+        return None
+
+    return {"vendor_file": vendor_file}
+
+
 @bp.route("/assets/<key>/<path:filename>")
 def asset(key: str, filename: str) -> Response:
     """The npm packages' files (YASGUI, charts, the CJK font), installed at setup and served from here (no CDN)."""

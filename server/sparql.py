@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request, url_for
 from pyoxigraph import NamedNode
 
+from kg import vocab
 from kg.store.library import load_library
 from server import conneg, guard
 from server.db import get_config, get_state
@@ -174,16 +175,26 @@ def with_base(query: str, base: str) -> str:
 
 
 def query_page() -> Response:
-    """YASGUI with the named queries as tabs when its files are installed; a plain form otherwise."""
+    """YASGUI beside a searchable list of the named queries when its files are installed; a plain form otherwise."""
     cfg = get_config()
     library = [
-        {"name": q.name, "title": q.title, "title_zh": q.title_zh, "description": q.description, "sparql": q.sparql}
+        {"name": q.name, "title": q.title, "title_zh": q.title_zh, "description": q.description,
+         "sparql": q.bind(), "params": [{"name": p.name, "kind": p.kind} for p in q.params]}
         for q in load_library(cfg.queries_dir).values()
     ]
-    page_config = {"endpoint": url_for("sparql.endpoint"), "queries": library}
+    page_config = {
+        "endpoint": url_for("sparql.endpoint"),
+        "queries": library,
+        # result IRIs in this namespace open this server's page for them
+        "idNamespace": vocab.ID_NS,
+        "idPath": url_for("linkeddata.resource", rest="x")[:-1],
+        "maxRows": cfg.max_rows,
+    }
     editor = cfg.assets_dir / "yasgui"
     if (editor / "yasgui.min.js").is_file() and (editor / "yasgui.min.css").is_file():
-        html = render_template("query.html", page_config=page_config)
+        chart = cfg.assets_dir / "chartjs" / "chart.umd.js"
+        chart_js = url_for("pages.asset", key="chartjs", filename="chart.umd.js") if chart.is_file() else None
+        html = render_template("query.html", page_config=page_config, chart_js=chart_js)
     else:
         html = render_template("query_form.html", queries=library, endpoint=page_config["endpoint"])
     return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
