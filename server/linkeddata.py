@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg import vocab
@@ -20,7 +20,8 @@ from kg.util.iri import compact_iri
 from server import conneg
 from server.db import get_config, get_state, get_store
 from server.errors import HttpError
-from server.responses import local_path
+from server.ontologydoc import anchor_of, concept_tree, ontology_terms
+from server.responses import local_path, streamed_chunks
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -76,7 +77,7 @@ def _pick(labels: dict[str, str]) -> str | None:
 
 def _term(node: object, labels: dict[str, dict[str, str]]) -> Term:
     if isinstance(node, NamedNode):
-        href = local_path(node.value)
+        href = local_path(node.value) or ontology_href(node.value)
         if href is None and node.value.startswith(("http://", "https://")):
             href = node.value
         text = _pick(labels.get(node.value, {})) or compact_iri(node.value, bracket=False)
@@ -156,8 +157,11 @@ def _page(iri: str, triples: list[Triple]) -> str:
         for u in derived
     ]
     title = _pick(own) or compact_iri(iri, bracket=False)
+    is_scheme = any(t.predicate == vocab.RDF.type and t.object == vocab.SKOS.ConceptScheme for t in outgoing)
     return render_template(
         "resource.html",
+        scheme_tree=concept_tree(iri) if is_scheme else None,
+        local=local_path,
         iri=iri,
         title=title,
         labels={lang: all_labels.get(lang, []) for lang in _LANGS},
@@ -197,3 +201,44 @@ def resource(rest: str) -> Response:
         resp = Response(body, content_type=conneg.content_type(chosen))
     resp.headers["Vary"] = "Accept"
     return resp
+
+
+def ontology_href(iri: str) -> str | None:
+    """Where a term of the ontology is documented on this server (`/ontology#Term`)."""
+    anchor = anchor_of(iri)
+    return url_for("linkeddata.ontology") + "#" + anchor if anchor else local_path(iri)
+
+
+@bp.route("/ontology")
+def ontology() -> Response:
+    """The ontology: HTML documentation for people, the ontology graph as RDF for machines."""
+    offers = (*conneg.HTML_OFFERS, *conneg.GRAPH_OFFERS)
+    chosen = conneg.negotiate(offers, request.headers.get("Accept"), request.args.get("format"))
+    if chosen is None:
+        raise HttpError(406, "the ontology is available as text/html, Turtle, N-Triples, RDF/XML or JSON-LD")
+    st = get_state()
+    if chosen != conneg.HTML:
+        assert isinstance(chosen, RdfFormat)
+        chunks = st.store.dump(chosen, graph=vocab.ONTOLOGY_GRAPH, timeout=max(60.0, st.config.timeout))
+        resp = Response(streamed_chunks(chunks), content_type=conneg.content_type(chosen))
+        resp.headers["Vary"] = "Accept"
+        return resp
+    header, groups = ontology_terms()
+    mentioned = sorted({i for _, _, entries in groups for e in entries for v in e.axioms.values() for i in v})
+    labels = _labels(mentioned)
+    links = {i: {"href": ontology_href(i) or (i if i.startswith("http") else None),
+                 "text": _pick(labels.get(i, {})) or compact_iri(i, bracket=False)} for i in mentioned}
+    schemes = [(NamedNode(s), concept_tree(s)) for s in (vocab.ID_NS + "scheme/measure-types",
+                                                          vocab.ID_NS + "scheme/risk-types")]
+    html = render_template("ontology.html", header=header, groups=groups, links=links,
+                           schemes=[{"iri": s.value, "href": local_path(s.value),
+                                     "labels": _labels([s.value]).get(s.value, {}), "size": _count(tree)}
+                                    for s, tree in schemes],
+                           compact=lambda i: compact_iri(i, bracket=False), ontology_iri=vocab.ONTOLOGY_IRI)
+    resp = Response(html, content_type="text/html; charset=utf-8")
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _count(tree: list) -> int:
+    return sum(1 + _count(c.narrower) for c in tree)
