@@ -60,6 +60,7 @@ test: $(STAMP) $(OWLAPI)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.pdf
 
 loadtest: $(STAMP)
 	$(BIN)/python -m bench.loadtest

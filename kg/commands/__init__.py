@@ -98,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reason", help="run HermiT on the ontology, with the given data files")
     p.add_argument("files", nargs="*", type=Path, help="data files (Turtle) to reason over with the ontology")
 
+    p = sub.add_parser("plot", help="draw a picture of /explore as SVG or PNG (the same Vega-Lite spec)")
+    p.add_argument("name", help="the picture: measure-types-by-paper, measure-types-by-submitter, "
+                                "risk-types-by-paper, timeline, network")
+    p.add_argument("-o", "--output", type=Path, required=True, help="file to write, ending in .svg or .png")
+    p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the labels (default: en)")
+    p.add_argument("--scale", type=float, default=2.0, help="PNG pixels per SVG unit (default: 2)")
+    p.add_argument("--font-dir", type=Path, default=None,
+                   help="folder of fonts with Chinese glyphs (default: Debian's fonts-wqy-microhei)")
+    _graph_arg(p)
+
     p = sub.add_parser("assets", help="install or inspect the query page's YASGUI files (from npm)")
     p.add_argument("action", choices=["install", "status"])
     p.add_argument("--version", default=None, help="package version (default: the tested one)")

@@ -30,7 +30,8 @@ class Cues:
     resolution_bodies: dict[str, str]
     coalition_name: re.Pattern[str]
     submitter_tail: re.Pattern[str]
-    on_behalf_of: str
+    submitter_head: re.Pattern[str]  # "Working paper submitted by " (English lines name the submitter last)
+    on_behalf_of: re.Pattern[str]
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -54,7 +55,8 @@ class Cues:
             resolution_bodies=bodies,
             coalition_name=re.compile(rf"([\u4e00-\u9fff·\d\s]{{2,40}}(?:{d['coalition_suffixes']}))"),
             submitter_tail=re.compile(f"(?:{d['submitter_tail']})\\s*$"),
-            on_behalf_of=d["on_behalf_of"],
+            submitter_head=re.compile(d.get("submitter_head", "(?!)")),
+            on_behalf_of=re.compile(d["on_behalf_of"]),
         )
 
     def classify_lead(self, lead: str, context: str) -> str | None:

@@ -95,10 +95,9 @@ class Extractor:
         line = (paper.header.submitter_line or "").strip()
         if not line:
             return HeaderFacts([], None, [], None, None)
-        body = self.cues.submitter_tail.sub("", line).strip()
-        speaker, sep, behalf = body.partition(self.cues.on_behalf_of)
-        if not sep:
-            speaker, behalf = "", body
+        body = self.cues.submitter_head.sub("", self.cues.submitter_tail.sub("", line)).strip()
+        sep = self.cues.on_behalf_of.search(body)
+        speaker, behalf = (body[: sep.start()], body[sep.end():]) if sep else ("", body)
         # the member list in brackets, if any
         members_text, outside = "", behalf
         m = re.search(r"[(（]([^()（）]*)[)）]", behalf)
@@ -111,6 +110,11 @@ class Extractor:
             if mt.entity is not None and mt.entity.kind == "coalition":
                 coalition = mt.entity
                 break
+        if coalition is None and members_text:
+            # "A, B and C (the Vienna Group of Ten)": the brackets name the group, the States stand outside
+            named = [x.entity for x in self.g.find(members_text) if x.entity.kind == "coalition"]
+            if named:
+                coalition, members_text, outside = named[0], outside, ""
         if coalition is None:
             named = self.cues.coalition_name.search(behalf[: m.start()] if m else behalf)
             if named:
@@ -166,7 +170,7 @@ class Extractor:
         iri = f"{revcon_iri}/prepcom-{session}" if prepcom else revcon_iri
         if known is None:
             known = meetings.prepcoms.get((cycle, session)) if prepcom else meetings.review_conferences.get(cycle)
-        city = h.city or (known.city_zh if known else None)
+        city = meetings.city_zh(h.city) or (known.city_zh if known else None)
         start, end = h.start_date, h.end_date
         if start is None and known is not None:
             start, end = known.start, known.end
