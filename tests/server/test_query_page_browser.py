@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import CHROMIUM, Browser
-from test_server_sample import AUSTRIA, QUERY_FILES, sample_config
+from test_server_sample import AUSTRIA, PAPER, QUERY_FILES, sample_config
 
 from kg import vocab
 from kg.commands.assets import PACKAGES, installed_package
@@ -121,6 +121,11 @@ def test_select_results_chart_as_bars_and_as_a_pivot(server, browser) -> None:
                   "v.dispatchEvent(new Event('change'))")
     cells = page.wait_for("document.querySelectorAll('table.npt-pivot tbody tr').length")
     assert cells > 3
+    if os.environ.get("NPT_KG_SCREENSHOTS"):
+        page.evaluate("const w = document.querySelector('.npt-chart select[name=view]'); w.value = 'bar';"
+                      "w.dispatchEvent(new Event('change'))")
+        page.wait_for("document.querySelector('.npt-chart canvas') !== null")
+        page.screenshot(Path(os.environ["NPT_KG_SCREENSHOTS"]) / "screenshot-query.png", width=1280, height=1000)
 
 
 def test_every_file_the_query_page_loads_is_local(server, browser) -> None:
@@ -137,9 +142,10 @@ def test_chinese_renders_in_the_served_font_on_a_bare_machine(server, browser, t
 
     The screenshot goes to $NPT_KG_SCREENSHOTS when set (docs/screenshot-chinese.png was taken so)."""
     page = browser.new_page()
-    page.goto(server.url + "/id/" + urllib.parse.quote(AUSTRIA[len(vocab.ID_NS):]))
+    page.goto(server.url + "/id/" + urllib.parse.quote(PAPER[len(vocab.ID_NS):]))
     page.wait_for("document.fonts.status === 'loaded'")
     assert page.evaluate("document.fonts.check('16px \"Noto Sans SC\"', '奥地利')")
+    assert "降低核风险的措施" in page.evaluate("document.body.innerText")
     loaded = page.evaluate("[...document.fonts].filter(f => f.family.includes('Noto Sans SC') "
                            "&& f.status === 'loaded').length")
     assert loaded >= 1

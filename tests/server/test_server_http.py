@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import time
 
 import pytest
 from test_server_sample import AUSTRIA, CHILE, QUERY_FILES, sample_config
@@ -36,7 +37,11 @@ def test_every_request_writes_one_access_log_line(server, capsys) -> None:
     capsys.readouterr()
     ok = server.get("/queries/papers")
     missing = server.get("/nowhere")
-    lines = [line for line in capsys.readouterr().err.splitlines() if '"GET /' in line]
+    err, deadline = "", time.monotonic() + 5
+    while err.count('"GET /') < 2 and time.monotonic() < deadline:  # written when the server closes the body
+        time.sleep(0.05)
+        err += capsys.readouterr().err
+    lines = [line for line in err.splitlines() if '"GET /' in line]
     assert len(lines) == 2
     pattern = r'^127\.0\.0\.1 "GET (\S+) HTTP/1\.1" (\d{3}) (\d+) (\d+\.\d)ms$'
     (path1, status1, sent1, _), (path2, status2, sent2, _) = (re.match(pattern, line).groups() for line in lines)
