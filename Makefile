@@ -11,7 +11,7 @@ PORT    ?= 8000
 GRAPH   := build/npt-kg.ttl
 OWLAPI  := /usr/share/java/owlapi-distribution.jar
 
-.PHONY: serve test build bench loadtest docs dist clean owlapi assets lint wheel-check
+.PHONY: serve test build bench eval loadtest docs dist clean owlapi assets lint wheel-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ test: $(STAMP) $(OWLAPI)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.pdf
+
+# The extraction scored against the hand-annotated evaluation set (bench/eval/); writes the
+# eval section of bench/results.md and bench/eval.json.
+eval: $(STAMP)
+	$(BIN)/npt-kg eval --json bench/eval.json --markdown bench/results.md
 
 loadtest: $(STAMP)
 	$(BIN)/python -m bench.loadtest

@@ -687,7 +687,11 @@ def main(argv: list[str] | None = None) -> int:
     res["targets"] = evaluate_targets(res)
     res["notes"] = analysis_notes(res)
     (args.out / "results.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
-    (args.out / "results.md").write_text(render_markdown(res), encoding="utf-8")
+    results_md = args.out / "results.md"
+    old = results_md.read_text(encoding="utf-8") if results_md.is_file() else ""
+    a, b = old.find("<!-- eval:begin -->"), old.find("<!-- eval:end -->")
+    kept = "\n" + old[a:b + len("<!-- eval:end -->")] + "\n" if a != -1 and b > a else ""  # written by make eval
+    results_md.write_text(render_markdown(res) + kept, encoding="utf-8")
     log(f"done in {res['duration_s'] / 60:.1f} min -> {args.out / 'results.md'}")
     return 0
 

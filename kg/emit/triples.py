@@ -472,6 +472,9 @@ def _measure_triples(iri: str, parts: list[Part], doc: str, shared: SharedEntiti
             yield line(s, NPT.refersToTreaty, article_iri(t, roman))
         for r in m.mitigates:
             yield line(s, NPT.mitigates, node(r))
+    triggers = {c: phrase for _, m in measures for c, phrase in m.triggers.items()}
+    concepts = [*dict.fromkeys(typed or first.types), *dict.fromkeys(r for _, m in measures for r in m.mitigates)]
+    yield from _evidence_triples(s, iri, triggers, concepts)
     if not several:
         return
     yield from _only_in_some(iri, "proposes", parts, exprs)
@@ -484,6 +487,24 @@ def _measure_triples(iri: str, parts: list[Part], doc: str, shared: SharedEntiti
                                                         for lang, m in measures], exprs, as_node)
         yield from _differences(iri, "measureType", [(lang, set() if m.fallback else set(m.types))
                                                      for lang, m in measures], exprs, as_node)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list[str]) -> Iterator[str]:
+    """Why a measure or risk has each of its types: the concept and the words that matched its trigger."""
+    for concept in concepts:
+        phrase = triggers.get(concept)
+        if not phrase:
+            continue  # the fallback type, or a report's type: no phrase matched
+        e = node(f"{iri}/why/{concept.rsplit('/', 1)[-1]}")
+        yield line(s, NPT.typedBy, e)
+        yield line(e, A, NPT.TypeEvidence)
+        yield line(e, NPT.evidenceFor, node(concept))
+        yield line(e, NPT.triggerPhrase, zh(phrase) if _CJK.search(phrase) else en(phrase))
+        yield line(e, RDFS.label, en(f"why: {phrase}"))
+        yield line(e, RDFS.label, zh(f"依据：{phrase}"))
 
 
 def _risk_triples(iri: str, parts: list[Part], doc: str, exprs: dict[str, str], several: bool) -> Iterator[str]:
@@ -506,6 +527,8 @@ def _risk_triples(iri: str, parts: list[Part], doc: str, exprs: dict[str, str], 
     typed = [t for _, r in risks if not r.fallback for t in r.types]
     for t in dict.fromkeys(typed or first.types):
         yield line(s, NPT.riskType, node(t))
+    triggers = {c: phrase for _, r in risks for c, phrase in r.triggers.items()}
+    yield from _evidence_triples(s, iri, triggers, list(dict.fromkeys(typed or first.types)))
     if several:
         yield from _only_in_some(iri, "identifies", parts, exprs)
         if len(risks) > 1:
