@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 
 from kg import vocab
 from kg.store.library import load_library
+from kg.store.sparqltext import sparql_tokens
 from server import conneg, guard
 from server.db import get_config, get_state
 from server.descriptions import service_description
@@ -27,6 +28,7 @@ from server.responses import CORS_HEADERS, streamed
 bp = Blueprint("sparql", __name__)
 
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
 #: The names clients use for the result format: `format` (Virtuoso, Fuseki), `output` (Fuseki, sparqler),
 #: `results` (SPARQLWrapper sends all three, with the same value).
 FORMAT_PARAMS = ("format", "output", "results")
@@ -164,9 +166,14 @@ def answer_query(req: ProtocolRequest) -> Response:
 def with_base(query: str, base: str) -> str:
     """The query with the request IRI as its base (SPARQL 1.1 Protocol §2.1.4), so `<s>` means `<endpoint/s>`.
 
-    Put in front, on the query's first line: a BASE the query declares itself still wins (and is
-    resolved against this one), and error messages keep the query's own line numbers.
+    Put in front, on the query's first line, and only when the query has a relative IRI and no
+    BASE of its own: error messages keep the query's own line numbers, and every other query
+    reaches the engine (local or remote) exactly as the client wrote it.
     """
+    tokens = list(sparql_tokens(query))
+    if any(t.kind == "word" and t.text.upper() == "BASE" for t in tokens) or not any(
+            t.kind == "iri" and not _ABSOLUTE.match(t.text) for t in tokens):
+        return query
     try:
         NamedNode(base)  # a Host header cannot smuggle `>` or spaces into the query text
     except ValueError:

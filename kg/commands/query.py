@@ -29,7 +29,7 @@ from pyoxigraph import (
 )
 
 from kg import vocab
-from kg.commands.graphfile import load_graph
+from kg.commands.graphfile import ensure_graph, load_graph
 from kg.errors import UserError
 from kg.store.library import NamedQuery, resolve
 from kg.util.iri import compact_iri
@@ -220,3 +220,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     sys.stdout.flush()
     return 0
+
+
+#: `ensure_graph` is re-exported: other commands and branches import it from here.
+__all__ = ["ensure_graph", "execute", "format_table", "load_graph", "parse_params", "render", "run", "truncate"]
