@@ -33,6 +33,8 @@ class ServerConfig:
     max_nesting: int = guard.MAX_NESTING
     queries_dir: Path = resources.QUERIES_DIR
     assets_dir: Path = DEFAULT_ASSETS_DIR
+    #: One line per request on stderr (status, bytes, time); see server.accesslog.
+    access_log: bool = True
     #: When the loaded graph was built (ISO 8601); read from the graph file when not given.
     graph_built: str | None = None
     #: Serve from this SPARQL endpoint instead of a local store (`npt-kg serve --remote`).

@@ -41,6 +41,8 @@ ENGINE_BUGS: dict[tuple[str, str], str] = {
     ("virtuoso", "states-in-several-papers"): _PATHS.format("?state a/rdfs:subClassOf* npt:State"),
     ("virtuoso", "states-proposing-measure-type"): _PATHS.format("npt:measureType/skos:broader* ?type"),
     ("virtuoso", "treaties-by-paper"): _PATHS.format("npt:articleOf? and a/rdfs:subClassOf* npt:Treaty"),
+    ("virtuoso", "explore-network"): "Virtuoso 7.2 pairs a node's IRI with another node's label after the "
+                                     "aggregating UNION of edges (state/BR labelled 'Russian Federation')",
     ("virtuoso", "search-paragraphs"): "Virtuoso 7.2 answers HTTP 500 'SR319: Max row length is exceeded when "
                                        "trying to store a string of 2192 chars into a temp col': it cannot "
                                        "group or sort on a paragraph's full text",

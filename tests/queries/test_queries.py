@@ -584,7 +584,7 @@ def test_search_finds_words_broken_across_source_lines(store: Store):
 
 
 def test_paper_subgraph_holds_the_uk_paper_and_its_parts(store: Store):
-    results = store.query(sparql("paper-subgraph", values=(B, C)), use_default_graph_as_union=True)
+    results = store.query(LIBRARY["paper-subgraph"].bind({"paper": [C]}), use_default_graph_as_union=True)
     assert isinstance(results, QueryTriples)
     triples = list(results)
     subjects = {t.subject.value for t in triples}
