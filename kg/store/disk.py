@@ -18,7 +18,8 @@ from kg.store.load import load_into
 
 #: Name of the file in an on-disk store directory that records what was loaded into it.
 MANIFEST_NAME = "npt-kg-store.json"
-_MANIFEST_VERSION = 1
+#: 2: the store holds the derived graph (kg.build.derived) and the paragraph text index.
+_MANIFEST_VERSION = 2
 
 
 def _fingerprint(path: Path, *, with_hash: bool = True) -> dict[str, object]:
