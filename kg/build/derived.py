@@ -14,7 +14,14 @@ that they can be told apart from what was read from the papers (docs/data-model.
 - per working paper, how much it contains (`npt:paragraphCount`, `npt:itemCount`,
   `npt:footnoteCount`, `npt:measureCount`, `npt:riskCount`, `npt:riskyActionCount`,
   `npt:citedDocumentCount`), 0 included, so that `paper-counts` is a lookup and not
-  seven grouped joins.
+  seven grouped joins;
+- `?paper npt:proposesMeasureOfType ?type` for each type (and every broader type) of the
+  measures a paper proposes, a few per paper instead of a walk over every measure;
+- the two summaries over the whole corpus that no index makes cheap, because their
+  answer lists every paper (and, for measure types, every item): per state,
+  `npt:paperCount` / `npt:paperList` / `npt:roleList` (`states-in-several-papers`), and
+  per measure type, `npt:paperCount` / `npt:paperList` / `npt:itemList`
+  (`shared-measure-types`).
 
 The computation is a handful of grouped SPARQL queries run by the engine itself (a few
 seconds at 10,000 papers), not a Python walk over every triple.
@@ -56,6 +63,51 @@ _COUNTS: dict[str, str] = {
 }
 
 
+_PAPER_NAME = ('OPTIONAL { ?paper npt:symbol ?symbol }'
+               ' BIND(COALESCE(?symbol, STRAFTER(STR(?paper), "' + vocab.ID_NS + 'doc/")) AS ?paperName)')
+
+_PROPOSED_TYPES = f"""{_PREFIXES}
+PREFIX skos: <{vocab.SKOS_NS}>
+SELECT DISTINCT ?paper ?type WHERE {{
+  GRAPH {_DATA} {{ ?paper npt:proposes ?measure . ?measure npt:measureType ?direct . }}
+  GRAPH {_ONTOLOGY} {{ ?direct skos:broader* ?type }}
+}}"""
+
+#: Each state with the papers that name it in any role (the roles of `states-in-several-papers`).
+#: Summaries are run over the union of the data and ontology graphs, before the derived graph exists.
+_STATE_SUMMARY = f"""{_PREFIXES}
+SELECT ?state (COUNT(DISTINCT ?paper) AS ?count)
+       (GROUP_CONCAT(DISTINCT ?paperName; separator=", ") AS ?papers)
+       (GROUP_CONCAT(DISTINCT ?role; separator=", ") AS ?roles)
+WHERE {{
+  {{
+    SELECT DISTINCT ?state ?paper ?role WHERE {{
+      {{ ?paper npt:submittedBy ?state . BIND("submitter" AS ?role) }}
+      UNION {{ ?paper npt:onBehalfOf/npt:hasMember ?state . BIND("coalition member" AS ?role) }}
+      UNION {{ ?paper npt:proposes/npt:addressedTo ?state . BIND("addressee" AS ?role) }}
+      UNION {{ ?unit npt:mentions ?state ; npt:inDocument ?paper . BIND("mentioned" AS ?role) }}
+    }}
+  }}
+  FILTER EXISTS {{ ?paper a npt:WorkingPaper }}
+  FILTER EXISTS {{ ?state a npt:State }}
+  {_PAPER_NAME}
+}} GROUP BY ?state"""
+
+#: Each measure type with the papers proposing a measure of exactly that type, and where.
+_TYPE_SUMMARY = f"""{_PREFIXES}
+PREFIX prov: <{vocab.PROV_NS}>
+SELECT ?type (COUNT(DISTINCT ?paper) AS ?count)
+       (GROUP_CONCAT(DISTINCT ?paperName; separator=", ") AS ?papers)
+       (GROUP_CONCAT(DISTINCT ?where; separator="; ") AS ?items)
+WHERE {{
+  ?paper npt:proposes ?measure .
+  ?measure npt:measureType ?type .
+  {_PAPER_NAME}
+  OPTIONAL {{ ?measure prov:wasDerivedFrom/npt:itemPath ?path }}
+  BIND(CONCAT(?paperName, " ", COALESCE(?path, "?")) AS ?where)
+}} GROUP BY ?type"""
+
+
 def _solutions(store: Store, sparql: str) -> QuerySolutions:
     result = store.query(sparql)
     assert isinstance(result, QuerySolutions)
@@ -82,9 +134,30 @@ def paper_counts(store: Store) -> Iterator[Quad]:
             yield Quad(paper, prop, Literal(counts.get(paper, "0"), datatype=vocab.XSD.integer), graph)
 
 
+def proposed_types(store: Store) -> Iterator[Quad]:
+    graph = NamedNode(vocab.DERIVED_GRAPH)
+    prop = vocab.NPT.proposesMeasureOfType
+    for row in _solutions(store, _PROPOSED_TYPES):
+        yield Quad(row["paper"], prop, row["type"], graph)
+
+
+def summaries(store: Store) -> Iterator[Quad]:
+    graph = NamedNode(vocab.DERIVED_GRAPH)
+    count, papers = vocab.NPT.paperCount, vocab.NPT.paperList
+    for sparql, list_prop, list_var in ((_STATE_SUMMARY, vocab.NPT.roleList, "roles"),
+                                        (_TYPE_SUMMARY, vocab.NPT.itemList, "items")):
+        result = store.query(sparql, use_default_graph_as_union=True)
+        assert isinstance(result, QuerySolutions)
+        for row in result:
+            subject = row[0]
+            yield Quad(subject, count, row["count"], graph)
+            yield Quad(subject, papers, Literal(row["papers"].value), graph)
+            yield Quad(subject, list_prop, Literal(row[list_var].value), graph)
+
+
 def derive(store: Store) -> list[Quad]:
     """Every derived quad for the data and ontology graphs in `store` (not yet added)."""
-    return [*type_closure(store), *paper_counts(store)]
+    return [*type_closure(store), *paper_counts(store), *proposed_types(store), *summaries(store)]
 
 
 def materialize(store: Store) -> int:
