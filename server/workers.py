@@ -56,6 +56,8 @@ from kg.store import (
     run_query,
     start_query_thread,
 )
+from kg.store.textindex import INDEX_NAME, TextIndex, uses_text_query
+from kg.store.textindex import rewrite as rewrite_text_queries
 from server import messages as msg
 
 log = logging.getLogger("npt_kg.server")
@@ -228,6 +230,7 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self._closed = False
         self._snapshot: Path | None = None
+        self._text_index: TextIndex | None = None
 
     # -- lifecycle
 
@@ -237,6 +240,11 @@ class WorkerPool:
         pending = [self._launch() for _ in range(self.size)]
         for worker in pending:
             self._await_ready(worker, raise_errors=True)
+        index = self.spec.index_path()
+        if index is not None and index.exists():
+            # text:query is rewritten here, in the web process: one segmenter, loaded in the background
+            self._text_index = TextIndex(index)
+            threading.Thread(target=self._text_index.warm, name="npt-kg-text", daemon=True).start()
         return self
 
     def _snapshot_files(self) -> None:
@@ -258,7 +266,8 @@ class WorkerPool:
             shutil.rmtree(self._snapshot, ignore_errors=True)
             self._snapshot = None
             raise UserError(f"cannot read the graph or the ontology: {exc}") from exc
-        self.spec = dataclasses.replace(self.spec, graph=graph, ontology_files=tuple(ontology))
+        self.spec = dataclasses.replace(self.spec, graph=graph, ontology_files=tuple(ontology),
+                                        text_index=self._snapshot / INDEX_NAME)
 
     def _launch(self) -> _Worker:
         ours, theirs = socket.socketpair()
@@ -435,6 +444,8 @@ class WorkerPool:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        if uses_text_query(sparql):
+            sparql = rewrite_text_queries(sparql, self._text_index)
         deadline, limit = self._deadline(timeout)
         worker = self._acquire(deadline)
         request = msg.Query(sparql, formats.to_media_types(), tuple(default_graph_uris), tuple(named_graph_uris),

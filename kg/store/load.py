@@ -13,7 +13,8 @@ from kg.errors import UserError
 
 
 def load_into(
-    store: Store, graph: Path, *, with_ontology: bool = True, ontology_files: Sequence[Path] | None = None
+    store: Store, graph: Path, *, with_ontology: bool = True, ontology_files: Sequence[Path] | None = None,
+    derive: bool = True,
 ) -> Store:
     """Bulk-load ontology files and the built Turtle into `store`, then add the derived graph."""
     if with_ontology:
@@ -22,7 +23,7 @@ def load_into(
     if not graph.exists():
         raise UserError(f"{graph}: no built graph here; run 'npt-kg build' first")
     store.bulk_load(path=str(graph), format=RdfFormat.TURTLE, to_graph=NamedNode(vocab.DATA_GRAPH))
-    if with_ontology:  # the derived triples need the class hierarchy
+    if derive and with_ontology:  # the derived triples need the class hierarchy
         materialize(store)
     return store
 
