@@ -42,7 +42,7 @@ build: $(GRAPH)
 
 serve: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
-	$(BIN)/npt-kg serve --host $(HOST) --port $(PORT)
+	$(BIN)/npt-kg serve --host $(HOST) --port $(PORT) --store-dir store
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

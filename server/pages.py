@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
 
 from kg import __version__, vocab
+from kg.errors import UserError
 from kg.store import QueryError, select_rows
 from kg.store.library import load_library
 from server import conneg
 from server.db import get_config, get_state
 from server.descriptions import counts, void_description
 from server.errors import HttpError
-from server.responses import CORS_HEADERS, json_response, local_path, streamed_chunks
+from server.responses import CORS_HEADERS, json_response, local_path, streamed, streamed_chunks
 
 bp = Blueprint("pages", __name__)
 
@@ -82,6 +83,32 @@ def queries() -> Response:
 
 
 
+@bp.route("/queries/<name>")
+def named_query(name: str) -> Response:
+    """A named query's result: one page (`limit`, `offset`), or every row (`all=1`) streamed as it is written."""
+    library = load_library(get_config().queries_dir)
+    if name not in library:
+        raise HttpError(404, f"no named query {name!r}; see /queries")
+    query = library[name]
+    st = get_state()
+    whole = request.args.get("all", "") in ("1", "true", "yes")
+    try:
+        limit = int(request.args["limit"]) if "limit" in request.args else None
+        offset = int(request.args.get("offset", "0"))
+        sparql = query.whole() if whole else query.paged(limit, offset)
+    except ValueError:
+        raise HttpError(400, "limit and offset are whole numbers") from None
+    except UserError as exc:
+        raise HttpError(400, str(exc)) from None
+    formats = conneg.query_formats(request.headers.get("Accept"), request.args.get("format"))
+    result = st.store.query(sparql, formats=formats, timeout=DUMP_TIMEOUT if whole else st.config.timeout,
+                            max_rows=None if whole else st.config.max_rows)
+    resp = Response(streamed(result), content_type=conneg.content_type(result.format))
+    resp.headers["Vary"] = "Accept"
+    resp.headers.update(CORS_HEADERS)
+    return resp
+
+
 @bp.route("/health")
 def health() -> Response:
     st = get_state()
@@ -99,6 +126,9 @@ def health() -> Response:
     stats = getattr(st.store, "stats", None)
     if callable(stats):
         body["workers"] = stats()
+    cache_stats = getattr(st.store, "cache_stats", None)
+    if callable(cache_stats):
+        body["cache"] = cache_stats()
     resp = json_response(body, 200 if body["status"] == "ok" else 503)
     resp.headers["Cache-Control"] = "no-store"
     return resp

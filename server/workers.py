@@ -216,7 +216,7 @@ class WorkerPool:
     """A `GraphStore` whose queries run in worker processes, each under a wall-clock limit."""
 
     def __init__(self, spec: StoreSpec, *, size: int = 2, timeout: float = 30.0, sandbox: bool = True,
-                 start_timeout: float = 900.0) -> None:
+                 start_timeout: float = 900.0, spare: bool | None = None) -> None:
         if size < 1:
             raise UserError("--workers must be at least 1", exit_code=2)
         self.spec = spec
@@ -231,15 +231,21 @@ class WorkerPool:
         self._closed = False
         self._snapshot: Path | None = None
         self._text_index: TextIndex | None = None
+        #: One worker kept ready, not serving, so that a killed worker is replaced in milliseconds.
+        #: By default only over an on-disk store, where a worker costs little memory (in memory,
+        #: every worker holds a whole copy of the graph).
+        self.spares = 1 if (spec.store_dir is not None if spare is None else spare) else 0
+        self._spare: _Worker | None = None
+        self.last_replacement_ms: float | None = None
 
     # -- lifecycle
 
     def start(self) -> WorkerPool:
         """Start every worker and wait until each has opened its store."""
         self._snapshot_files()
-        pending = [self._launch() for _ in range(self.size)]
-        for worker in pending:
-            self._await_ready(worker, raise_errors=True)
+        pending = [self._launch() for _ in range(self.size + self.spares)]
+        for i, worker in enumerate(pending):
+            self._await_ready(worker, raise_errors=True, as_spare=i >= self.size)
         index = self.spec.index_path()
         if index is not None and index.exists():
             # text:query is rewritten here, in the web process: one segmenter, loaded in the background
@@ -288,7 +294,7 @@ class WorkerPool:
             self._workers.add(worker)
         return worker
 
-    def _await_ready(self, worker: _Worker, *, raise_errors: bool) -> bool:
+    def _await_ready(self, worker: _Worker, *, raise_errors: bool, as_spare: bool = False) -> bool:
         try:
             reply = worker.recv(time.monotonic() + self.start_timeout)
         except (_Expired, _Died):
@@ -305,7 +311,11 @@ class WorkerPool:
         if self._closed:
             self._forget(worker)
             return False
-        self._idle.put(worker)
+        if as_spare:
+            with self._lock:
+                self._spare = worker
+        else:
+            self._idle.put(worker)
         return True
 
     def _forget(self, worker: _Worker) -> None:
@@ -314,22 +324,39 @@ class WorkerPool:
             self._workers.discard(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill `worker` now and start its successor in the background."""
+        """Kill `worker` now; the spare (a worker with its store open, idle) takes its place at
+        once, and a new spare (or, without one, the successor) starts in the background."""
+        started = time.monotonic()
         self._forget(worker)
         if self._closed:
             return
         with self._lock:
             self.restarts += 1
+            spare, self._spare = self._spare, None
+        if spare is not None and spare.alive():
+            self._idle.put(spare)
+            with self._lock:
+                self.last_replacement_ms = round((time.monotonic() - started) * 1000, 3)
+        elif spare is not None:
+            self._forget(spare)
+            spare = None
 
-        def respawn() -> None:
+        def respawn(as_spare: bool) -> None:
             for attempt in range(5):
                 if self._closed:
                     return
-                if self._await_ready(self._launch(), raise_errors=False):
+                if self._await_ready(self._launch(), raise_errors=False, as_spare=as_spare):
+                    if not as_spare:
+                        with self._lock:
+                            self.last_replacement_ms = round((time.monotonic() - started) * 1000, 3)
                     return
                 time.sleep(min(30.0, 2.0**attempt))
 
-        threading.Thread(target=respawn, name="npt-kg-respawn", daemon=True).start()
+        if spare is None:  # no spare: the successor itself, then a spare again
+            threading.Thread(target=lambda: (respawn(False), self.spares and respawn(True)),
+                             name="npt-kg-respawn", daemon=True).start()
+        else:
+            threading.Thread(target=respawn, args=(True,), name="npt-kg-respawn", daemon=True).start()
 
     def close(self) -> None:
         self._closed = True
@@ -347,12 +374,14 @@ class WorkerPool:
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            workers = list(self._workers)
+            workers = [w for w in self._workers if w is not self._spare]  # the spare does not serve
         return {
             "size": self.size,
             "alive": sum(1 for w in workers if w.pid is not None and w.alive()),
             "idle": self._idle.qsize(),
             "restarts": self.restarts,
+            "spare": self._spare.pid if self._spare is not None else None,
+            "last_replacement_ms": self.last_replacement_ms,
             "pids": sorted(w.pid for w in workers if w.pid is not None),
             "network_isolated": all(w.isolated for w in workers if w.pid is not None),
         }

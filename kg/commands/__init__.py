@@ -59,12 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="row cap for SELECT results, 0 for none (default: 100000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
     p.add_argument("--threads", type=int, default=8, help="waitress threads (default: 8)")
+    p.add_argument("--cache-mb", type=int, default=256,
+                   help="memory for repeated query results, keyed by the store's content (default: 256; 0: off)")
     _graph_arg(p)
 
     p = sub.add_parser("query", help="run a named query from queries/ or a .rq file")
     p.add_argument("name", help="query name (file stem in queries/) or path to a .rq file")
     p.add_argument("--format", choices=["table", "csv", "json", "ttl"], default="table",
                    help="output format (default: table)")
+    p.add_argument("--limit", type=int, default=None,
+                   help="for a query that pages its result: rows (or papers) per page (default: the query's page)")
+    p.add_argument("--offset", type=int, default=0, help="for a query that pages its result: where the page starts")
+    p.add_argument("--all", action="store_true", help="for a query that pages its result: every row, unpaged")
     _graph_arg(p)
 
     p = sub.add_parser("export", help="write the ontology and/or data as RDF")

@@ -31,8 +31,9 @@ from pyoxigraph import (
 
 from kg import resources, vocab
 from kg.errors import UserError
-from kg.store import load_dataset
+from kg.store import OxigraphStore, load_dataset
 from kg.store.library import NamedQuery, resolve
+from kg.store.textindex import uses_text_query
 from kg.util.iri import compact_iri
 from kg.util.text import display_width
 
@@ -56,10 +57,13 @@ def ensure_graph(graph: Path, *, out: TextIO | None = None) -> Path:
     return graph
 
 
-def execute(store: Store, query: NamedQuery) -> QuerySolutions | QueryTriples | QueryBoolean:
-    """Run a named query over the union of the data and ontology graphs."""
+def execute(store: Store, query: NamedQuery, sparql: str | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
+    """Run a named query (or `sparql`, a page of it) over the union of the data and ontology graphs."""
+    text = query.sparql if sparql is None else sparql
     try:
-        return store.query(query.sparql, use_default_graph_as_union=True)
+        if uses_text_query(text):  # the paragraph index, built for this store
+            text = OxigraphStore(store).rewrite(text)
+        return store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         message = " ".join(str(exc).split())
         raise UserError(f"{query.path}: SPARQL syntax error: {message}") from exc
@@ -215,7 +219,9 @@ def run(args: argparse.Namespace) -> int:
     fmt = getattr(args, "format", "table") or "table"
     graph = ensure_graph(Path(args.graph))
     store = load_dataset(graph)
-    results = execute(store, query)
+    limit, offset = getattr(args, "limit", None), getattr(args, "offset", 0) or 0
+    sparql = query.whole() if getattr(args, "all", False) else query.paged(limit, offset)
+    results = execute(store, query, sparql)
     text = render(results, fmt, query.name)
     sys.stdout.write(text)
     if fmt in ("csv", "json") and not text.endswith("\n"):
