@@ -386,7 +386,7 @@ def measure_oxigraph(data: dict, queries: list[dict], args: argparse.Namespace, 
         return {"skipped": why}
     d = workdir / f"oxigraph-{data['papers']}"
     shutil.rmtree(d, ignore_errors=True)
-    with start_oxigraph(d, read_only=True, union_default_graph=True, timeout_s=args.cap) as ox:
+    with start_oxigraph(d, read_only=True, union_default_graph=True, timeout_s=int(args.cap)) as ox:
         load_s = ox.bulk_load(Path(data["quads"]), None)
         return {"version": ox.version, "load_s": round(load_s, 1), "queries": measure_peer(ox, queries, args, {})}
 
