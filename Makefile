@@ -59,7 +59,7 @@ test: $(STAMP) $(OWLAPI)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.named
 
 loadtest: $(STAMP)
 	$(BIN)/python -m bench.loadtest

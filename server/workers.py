@@ -181,6 +181,8 @@ class _Worker:
         self.conn = conn
         self.pid: int | None = None
         self.isolated = False
+        #: Set once the pool has replaced it (by whichever path noticed first).
+        self.retired = False
 
     def recv(self, deadline: float) -> msg.Reply:
         remaining = deadline - time.monotonic()
@@ -246,12 +248,33 @@ class WorkerPool:
         pending = [self._launch() for _ in range(self.size + self.spares)]
         for i, worker in enumerate(pending):
             self._await_ready(worker, raise_errors=True, as_spare=i >= self.size)
+        threading.Thread(target=self._watch, name="npt-kg-watch", daemon=True).start()
         index = self.spec.index_path()
         if index is not None and index.exists():
             # text:query is rewritten here, in the web process: one segmenter, loaded in the background
             self._text_index = TextIndex(index)
             threading.Thread(target=self._text_index.warm, name="npt-kg-text", daemon=True).start()
         return self
+
+    def _watch(self) -> None:
+        """Replace a worker that died while idle at once (one dying mid-request is replaced by the request)."""
+        while not self._closed:
+            time.sleep(0.05)
+            with self._lock:
+                workers = list(self._workers)
+                spare = self._spare
+            for worker in workers:
+                if worker.pid is None or worker.retired or worker.alive():
+                    continue
+                if worker is spare:
+                    with self._lock:
+                        self._spare = None
+                        worker.retired = True
+                    self._forget(worker)
+                    threading.Thread(target=self._await_ready, args=(self._launch(),),
+                                     kwargs={"raise_errors": False, "as_spare": True}, daemon=True).start()
+                else:
+                    self._replace(worker)
 
     def _snapshot_files(self) -> None:
         """In-memory workers load files; a worker started later (to replace one) must load the same
@@ -327,6 +350,10 @@ class WorkerPool:
         """Kill `worker` now; the spare (a worker with its store open, idle) takes its place at
         once, and a new spare (or, without one, the successor) starts in the background."""
         started = time.monotonic()
+        with self._lock:
+            if worker.retired:
+                return
+            worker.retired = True
         self._forget(worker)
         if self._closed:
             return
