@@ -103,7 +103,8 @@ WHERE {{
   ?paper npt:proposes ?measure .
   ?measure npt:measureType ?type .
   {_PAPER_NAME}
-  OPTIONAL {{ ?measure prov:wasDerivedFrom/npt:itemPath ?path }}
+  ?measure prov:wasDerivedFrom ?unit .
+  OPTIONAL {{ ?unit npt:itemPath ?path }}
   BIND(CONCAT(?paperName, " ", COALESCE(?path, "?")) AS ?where)
 }} GROUP BY ?type"""
 
