@@ -10,9 +10,8 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 GRAPH   := build/npt-kg.ttl
 OWLAPI  := /usr/share/java/owlapi-distribution.jar
-YASGUI  := server/static/vendor/yasgui/yasgui.min.js
 
-.PHONY: serve test build bench loadtest docs dist clean owlapi assets lint wheel-check
+.PHONY: serve test build bench eval loadtest docs dist clean owlapi assets lint wheel-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +28,11 @@ $(OWLAPI):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libowlapi-java default-jdk-headless >/dev/null
 
-# npm: YASGUI for the query page, served locally. Optional: the page falls back to a plain form.
-assets: $(YASGUI)
-$(YASGUI):
-	@if command -v npm >/dev/null; then $(BIN)/npt-kg assets install; \
+# npm: the pages' packages (kg/commands/assets.py lists them), served locally. Optional: the query
+# page falls back to a plain form. npm runs only for a package that is missing or at another version.
+assets: $(STAMP)
+	@if $(BIN)/npt-kg assets status >/dev/null; then :; \
+	elif command -v npm >/dev/null; then $(BIN)/npt-kg assets install; \
 	else echo "npm not found: the query page will use the plain HTML form"; fi
 
 $(GRAPH): $(STAMP) $(wildcard seeds/*.txt) $(wildcard ontology/*.ttl)
@@ -60,6 +60,16 @@ test: $(STAMP) $(OWLAPI)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.named
+	$(BIN)/python -m bench.pdf
+
+# Build throughput, builder accuracy and rdflib's default store (bench/build-results.md).
+bench-build: $(STAMP)
+	$(BIN)/python -m bench.run
+
+# The extraction scored against the hand-annotated evaluation set (bench/eval/); writes the
+# eval section of bench/results.md and bench/eval.json.
+eval: $(STAMP)
+	$(BIN)/npt-kg eval --json bench/eval.json --markdown bench/results.md
 
 loadtest: $(STAMP)
 	$(BIN)/python -m bench.loadtest

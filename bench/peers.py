@@ -1,6 +1,7 @@
-"""Start real SPARQL engines on loopback for tests and benchmarks: Oxigraph server and Virtuoso.
+"""Real SPARQL engines on loopback, for the tests and the benchmarks: Oxigraph server and Virtuoso.
 
-Standard library only. Each `start_*` function returns an `Engine` whose URLs point at a server
+The engines an institution would publish the graph into (`npt-kg publish`) and serve it
+from (`npt-kg serve --remote`). Each `start_*` function returns an `Engine` whose URLs point at a server
 listening on 127.0.0.1 on a free port, with all its data under the given work directory; call
 `stop()` (or use it as a context manager) to end it.
 
@@ -9,14 +10,15 @@ listening on 127.0.0.1 on a free port, with all its data under the given work di
         vt.gsp_put("urn:g", b"<urn:a> <urn:b> <urn:c> .", "application/n-triples")
         rows = vt.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:g> { ?s ?p ?o } }")
 
-Requirements: the `oxigraph` CLI (PyPI package `oxigraph`) on PATH or next to the running Python,
-and Debian's `virtuoso-opensource` (binaries `virtuoso-t`, `isql-vt`). See NOTES.md.
+Requirements: the `oxigraph` CLI (PyPI package `oxigraph`, in the `dev` extra) on PATH or next
+to the running Python, and Debian's `virtuoso-opensource-7-bin` (binaries `virtuoso-t`, `isql-vt`);
+`.ci/run` installs both. `missing(name)` says why an engine cannot be started here, for skips.
+The engines' differences that matter when comparing answers are in docs/deploy.md.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import secrets
@@ -32,6 +34,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from kg.store.endpoint import digest_answer
 
 HOST = "127.0.0.1"
 SELECT_JSON = "application/sparql-results+json"
@@ -67,6 +71,21 @@ def _which(name: str) -> str:
     if not found:
         raise EngineError(f"{name} not found on PATH")
     return found
+
+
+def missing(name: str) -> str | None:
+    """Why engine `name` ("oxigraph" or "virtuoso") cannot be started on this machine, or None."""
+    needs = {"oxigraph": ["oxigraph"], "virtuoso": ["virtuoso-t", "isql-vt"]}[name]
+    for exe in needs:
+        try:
+            _which(exe)
+        except EngineError:
+            how = "pip install oxigraph" if name == "oxigraph" else "apt-get install virtuoso-opensource-7-bin"
+            return f"{exe} is not installed ({how})"
+    return None
+
+
+STARTERS = {}  # filled below: name -> start function
 
 
 @dataclass
@@ -115,12 +134,7 @@ class Engine:
         return urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
 
     def _authorization(self, method: str, url: str) -> str | None:
-        """A preemptive Authorization header.
-
-        urllib's auth handlers send the body first and retry after the 401, and Virtuoso closes the
-        connection on the 401 while a large body is still being sent (broken pipe, from about 8 MiB).
-        So for digest: a bodiless GET fetches the challenge, then the real request carries the answer.
-        """
+        """A preemptive Authorization header, as `kg.store.endpoint` sends it (why: see there)."""
         if not self.auth or self.user is None:
             return None
         if self.auth == "basic":
@@ -134,19 +148,7 @@ class Engine:
             err.read()
         if not challenge.lower().startswith("digest "):
             return None
-        chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
-        parts = urllib.parse.urlsplit(url)
-        uri = parts.path + (f"?{parts.query}" if parts.query else "")
-        cnonce = secrets.token_hex(8)
-        ha1 = _md5(f"{self.user}:{chal['realm']}:{self.password or ''}")
-        ha2 = _md5(f"{method}:{uri}")
-        response = _md5(f"{ha1}:{chal['nonce']}:00000001:{cnonce}:auth:{ha2}")
-        fields = {"username": self.user, "realm": chal["realm"], "nonce": chal["nonce"], "uri": uri,
-                  "response": response, "algorithm": "MD5", "qop": "auth", "nc": "00000001", "cnonce": cnonce}
-        if "opaque" in chal:
-            fields["opaque"] = chal["opaque"]
-        return "Digest " + ", ".join(f'{k}="{v}"' if k not in ("nc", "qop", "algorithm") else f"{k}={v}"
-                                     for k, v in fields.items())
+        return digest_answer(challenge, method, url, self.user, self.password or "")
 
     def request(self, method: str, url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
                 timeout: float = 600.0, auth: bool = True) -> Response:
@@ -220,10 +222,6 @@ class Engine:
             if time.monotonic() > end:
                 raise EngineError(f"{self.name} not answering on {self.query_url} after {deadline_s} s")
             time.sleep(0.2)
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()  # HTTP digest is MD5
 
 
 def _spawn(cmd: list[str], log_path: Path, cwd: Path) -> subprocess.Popen:
@@ -468,3 +466,6 @@ def start_virtuoso(workdir: Path, *, password: str | None = None, memory_mb: int
         eng.stop()
         raise
     return eng
+
+
+STARTERS.update(oxigraph=start_oxigraph, virtuoso=start_virtuoso)

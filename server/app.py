@@ -71,6 +71,7 @@ def create_app(config: ServerConfig | None = None, store: GraphStore | None = No
                                          owns_store=owns_store)
     app.jinja_env.globals.update(version=__version__, id_ns=vocab.ID_NS)
 
+    from server.explore import bp as explore_bp
     from server.linkeddata import bp as linkeddata_bp
     from server.pages import bp as pages_bp
     from server.sparql import bp as sparql_bp
@@ -78,6 +79,7 @@ def create_app(config: ServerConfig | None = None, store: GraphStore | None = No
     app.register_blueprint(sparql_bp)
     app.register_blueprint(linkeddata_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(explore_bp)
     errors.register(app)
     app.after_request(_security_headers)
     return app

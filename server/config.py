@@ -7,11 +7,12 @@ from pathlib import Path
 
 from kg import resources
 from kg.store import StoreSpec
+from kg.store.remote import RemoteSpec
 from server import guard
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: Where `npt-kg assets install` puts YASGUI.
-DEFAULT_ASSETS_DIR = PACKAGE_DIR / "static" / "vendor" / "yasgui"
+#: Where `npt-kg assets install` puts the npm packages, one folder each (`yasgui/`, …).
+DEFAULT_ASSETS_DIR = PACKAGE_DIR / "static" / "vendor"
 
 
 @dataclass
@@ -36,6 +37,8 @@ class ServerConfig:
     cache_mb: int = 256
     #: When the loaded graph was built (ISO 8601); read from the graph file when not given.
     graph_built: str | None = None
+    #: Serve from this SPARQL endpoint instead of a local store (`npt-kg serve --remote`).
+    remote: RemoteSpec | None = None
 
     def store_spec(self) -> StoreSpec:
         return StoreSpec(graph=self.graph, store_dir=self.store_dir, ontology_files=self.ontology_files)

@@ -67,8 +67,11 @@ SHORT_NAMES: dict[str, tuple[ResultFormat | str, ...]] = {
     "nt": (RdfFormat.N_TRIPLES,),
     "ntriples": (RdfFormat.N_TRIPLES,),
     "rdfxml": (RdfFormat.RDF_XML,),
+    "rdf+xml": (RdfFormat.RDF_XML,),
     "rdf": (RdfFormat.RDF_XML,),
     "jsonld": (RdfFormat.JSON_LD,),
+    "json-ld": (RdfFormat.JSON_LD,),
+    "n3": (RdfFormat.TURTLE,),  # Turtle is N3 (SPARQLWrapper's N3 asks for it)
     "nq": (RdfFormat.N_QUADS,),
     "trig": (RdfFormat.TRIG,),
     "html": (HTML,),
@@ -124,6 +127,12 @@ def from_format_param(value: str, offers: Sequence[Offer]) -> ResultFormat | str
     Raises `UnknownFormat` for a value that names nothing at all.
     """
     key = value.strip().lower()
+    if "," in key:
+        # a list of media types, as in Accept (SPARQLWrapper sends its Accept header as `format=`)
+        accept = parse_accept(key)
+        if accept is None or choose(accept, (*RESULT_OFFERS, *DATASET_OFFERS, *HTML_OFFERS)) is None:
+            raise UnknownFormat(value)
+        return choose(accept, offers)
     if key in SHORT_NAMES:
         candidates: tuple[ResultFormat | str, ...] = SHORT_NAMES[key]
     else:
@@ -135,6 +144,11 @@ def from_format_param(value: str, offers: Sequence[Offer]) -> ResultFormat | str
         if any(o.format == candidate for o in offers):
             return candidate
     return None
+
+
+def format_meaning(value: str) -> tuple[ResultFormat | str | None, ResultFormat | str | None]:
+    """What `format=value` gives for a SELECT/ASK and for a CONSTRUCT/DESCRIBE (None: not that kind)."""
+    return (from_format_param(value, RESULT_OFFERS), from_format_param(value, (*DATASET_OFFERS, *HTML_OFFERS)))
 
 
 def negotiate(

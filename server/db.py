@@ -50,7 +50,10 @@ def get_config() -> ServerConfig:
 
 
 def open_store(config: ServerConfig) -> GraphStore:
-    """The store the config asks for: a started worker pool, or an in-process store, behind the result cache."""
+    """The store the config asks for: a remote engine, a started worker pool, or an in-process store,
+    the last two behind the result cache."""
+    if config.remote is not None:  # the engine enforces nothing for us: the time limit is on each request
+        return config.remote.open(timeout=config.timeout)
     store: GraphStore
     if config.use_workers:
         from server.workers import WorkerPool

@@ -172,11 +172,10 @@ def data() -> Response:
     return resp
 
 
-@bp.route("/assets/yasgui/<path:filename>")
-def yasgui_asset(filename: str) -> Response:
-    """YASGUI's files, installed from npm at setup and served from here (no CDN)."""
-    directory = get_config().assets_dir
-    if not directory.is_dir():
+@bp.route("/assets/<key>/<path:filename>")
+def asset(key: str, filename: str) -> Response:
+    """The npm packages' files (YASGUI, charts, the CJK font), installed at setup and served from here (no CDN)."""
+    directory = get_config().assets_dir / key
+    if key.startswith(".") or not directory.is_dir():
         abort(404)
-    resp = send_from_directory(directory, filename, max_age=86400)
-    return resp
+    return send_from_directory(directory, filename, max_age=86400)

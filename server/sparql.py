@@ -14,6 +14,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request, url_for
+from pyoxigraph import NamedNode
 
 from kg.store.library import load_library
 from server import conneg, guard
@@ -25,8 +26,11 @@ from server.responses import CORS_HEADERS, streamed
 bp = Blueprint("sparql", __name__)
 
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
-_PROTOCOL_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format", "output", "update", "using-graph-uri",
-                    "using-named-graph-uri")
+#: The names clients use for the result format: `format` (Virtuoso, Fuseki), `output` (Fuseki, sparqler),
+#: `results` (SPARQLWrapper sends all three, with the same value).
+FORMAT_PARAMS = ("format", "output", "results")
+#: SPARQL 1.1 Protocol §2.1: a query sent directly as the body is UTF-8, whatever else it says.
+_UTF8 = frozenset({"utf-8", "utf8"})
 
 
 @dataclass
@@ -77,14 +81,18 @@ def read_request() -> ProtocolRequest:
     body_query: str | None = None
     if request.method == "POST":
         mimetype = request.mimetype
+        charset = request.mimetype_params.get("charset", "utf-8")
+        if mimetype in ("application/x-www-form-urlencoded", "application/sparql-query") \
+                and charset.lower() not in _UTF8:
+            raise HttpError(415, f"the request body says charset={charset}; this endpoint reads UTF-8 only "
+                                 "(SPARQL 1.1 Protocol)")
         if mimetype == "application/x-www-form-urlencoded":
             params += parse_params(_body(body_limit), "request body")
         elif mimetype == "application/sparql-query":
-            charset = request.mimetype_params.get("charset", "utf-8")
             try:
-                body_query = _body(body_limit).decode(charset)
-            except (LookupError, UnicodeDecodeError):
-                raise HttpError(400, f"the request body is not valid {charset}") from None
+                body_query = _body(body_limit).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise HttpError(400, f"the request body is not valid utf-8 (byte {exc.start})") from None
         elif mimetype == "application/sparql-update":
             raise HttpError(400, "this endpoint is read-only: SPARQL Update is not accepted, only queries")
         else:
@@ -103,15 +111,31 @@ def read_request() -> ProtocolRequest:
         queries = [body_query]
     if len(queries) > 1:
         raise HttpError(400, "more than one query parameter; send exactly one")
-    formats = values.get("format", []) + values.get("output", [])
-    if len(formats) > 1:
-        raise HttpError(400, "more than one format parameter")
     return ProtocolRequest(
         query=queries[0] if queries else None,
         default_graph_uris=values.get("default-graph-uri", []),
         named_graph_uris=values.get("named-graph-uri", []),
-        format=formats[0] if formats else None,
+        format=one_format([v for name in FORMAT_PARAMS for v in values.get(name, [])]),
     )
+
+
+def one_format(values: list[str]) -> str | None:
+    """The format the parameters ask for: repeats that mean the same (`json`, `application/json`) are one;
+    values that mean different serializations are refused."""
+    meant: dict[tuple[object, object], str] = {}
+    for value in values:
+        if not value.strip():
+            continue  # SPARQLWrapper sends an empty `format=` next to a named one
+        meant.setdefault(conneg.format_meaning(value), value)
+    if not meant:
+        return None
+    results = {r for r, _ in meant if r is not None}
+    graphs = {g for _, g in meant if g is not None}
+    if len(results) > 1 or len(graphs) > 1:
+        listed = ", ".join(sorted(set(meant.values())))
+        raise HttpError(400, f"the format parameters ask for different serializations ({listed}); send one")
+    # the value that names the most (e.g. `json`: results and JSON-LD) stands for all of them
+    return max(meant.items(), key=lambda kv: sum(x is not None for x in kv[0]))[1]
 
 
 
@@ -125,7 +149,7 @@ def answer_query(req: ProtocolRequest) -> Response:
     if "no-cache" in request.headers.get("Cache-Control", "") and hasattr(store, "cache_stats"):
         store = store.inner  # type: ignore[attr-defined]  # the engine itself, as measurements want
     result = store.query(
-        req.query,
+        with_base(req.query, request.base_url),
         formats=formats,
         default_graph_uris=req.default_graph_uris,
         named_graph_uris=req.named_graph_uris,
@@ -141,6 +165,19 @@ def answer_query(req: ProtocolRequest) -> Response:
     return resp
 
 
+def with_base(query: str, base: str) -> str:
+    """The query with the request IRI as its base (SPARQL 1.1 Protocol §2.1.4), so `<s>` means `<endpoint/s>`.
+
+    Put in front, on the query's first line: a BASE the query declares itself still wins (and is
+    resolved against this one), and error messages keep the query's own line numbers.
+    """
+    try:
+        NamedNode(base)  # a Host header cannot smuggle `>` or spaces into the query text
+    except ValueError:
+        base = "http://localhost/sparql"
+    return f"BASE <{base}> {query}"
+
+
 def query_page() -> Response:
     """YASGUI with the named queries as tabs when its files are installed; a plain form otherwise."""
     cfg = get_config()
@@ -149,7 +186,8 @@ def query_page() -> Response:
         for q in load_library(cfg.queries_dir).values()
     ]
     page_config = {"endpoint": url_for("sparql.endpoint"), "queries": library}
-    if (cfg.assets_dir / "yasgui.min.js").is_file() and (cfg.assets_dir / "yasgui.min.css").is_file():
+    editor = cfg.assets_dir / "yasgui"
+    if (editor / "yasgui.min.js").is_file() and (editor / "yasgui.min.css").is_file():
         html = render_template("query.html", page_config=page_config)
     else:
         html = render_template("query_form.html", queries=library, endpoint=page_config["endpoint"])

@@ -25,10 +25,11 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Triple, serialize
 
 from kg import vocab
-from kg.emit import SharedEntities, paper_lines, shared_lines, to_triples
+from kg.emit import SharedEntities, expression_iri, shared_lines, to_triples, work_lines
 from kg.errors import PaperError, UserError
 from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon
-from kg.read import ParseWarning, parse_file
+from kg.extract.facts import HeaderFacts, MeetingFact
+from kg.read import ParsedPaper, ParseWarning, PdfReadError, parse_file
 from kg.util.atomic import atomic_file
 
 PROGRESS_EVERY = 100
@@ -39,7 +40,8 @@ class BuildSummary:
     """What a build did; `warnings` are `file:line: message` strings."""
 
     output: str
-    papers: int = 0
+    papers: int = 0  # works: a paper read in two languages counts once
+    versions: int = 0  # language versions read (files)
     paragraphs: int = 0
     items: int = 0
     footnotes: int = 0
@@ -53,24 +55,80 @@ class BuildSummary:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files not read (unreadable PDFs, without --strict)
 
     def line(self) -> str:
+        skipped = f", {len(self.skipped)} files skipped" if self.skipped else ""
         return (f"built {self.papers} papers: {self.paragraphs} paragraphs, {self.measures} measures, "
-                f"{self.risks} risks, {self.triples} triples in {self.seconds:.2f} s -> {self.output}")
+                f"{self.risks} risks, {self.triples} triples in {self.seconds:.2f} s{skipped} -> {self.output}")
+
+
+#: What a directory's papers are named: text as extracted from PDF, or the PDF itself.
+PAPER_SUFFIXES = (".txt", ".pdf")
 
 
 def collect_paths(paths: Sequence[Path | str]) -> list[Path]:
-    """Files as given and `*.txt` files of directories (sorted); a missing path is a user error."""
+    """Files as given and the `*.txt` and `*.pdf` files of directories (sorted); a missing path is an error."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(x for x in p.glob("*.txt") if x.is_file()))
+            out.extend(sorted(x for x in p.iterdir() if x.suffix.lower() in PAPER_SUFFIXES and x.is_file()))
         elif p.exists():
             out.append(p)
         else:
             raise UserError(f"{p}: no such file or directory")
     if not out:
-        raise UserError(f"no papers to build: no *.txt files in {', '.join(map(str, paths)) or '(nothing)'}")
+        raise UserError(f"no papers to build: no *.txt or *.pdf files in {', '.join(map(str, paths)) or '(nothing)'}")
+    return out
+
+
+class _Works:
+    """Which files are language versions of one paper.
+
+    The same symbol in two languages is one paper. Where no symbol is printed, two papers in
+    different languages are one when they were submitted to the same meeting by the same States
+    (and coalition) and have the same number of paragraphs: translations keep the numbering.
+    """
+
+    def __init__(self) -> None:
+        self.groups: dict[str, list[int]] = {}  # work IRI -> indices of its versions, in file order
+        self.languages: dict[str, set[str]] = {}
+        self._unnumbered: dict[tuple, str] = {}
+
+    @staticmethod
+    def _key(paper: ParsedPaper, header: HeaderFacts, meeting: MeetingFact | None) -> tuple | None:
+        if meeting is None or not (header.submitters or header.coalition):
+            return None
+        who = tuple(sorted(s.key for s in header.submitters))
+        return meeting.iri, who, header.coalition.key if header.coalition else None, len(paper.paragraphs)
+
+    def match_unnumbered(self, paper: ParsedPaper, header: HeaderFacts, meeting: MeetingFact | None,
+                         language: str) -> str | None:
+        """The work an unnumbered paper is another language version of, if any."""
+        key = self._key(paper, header, meeting)
+        work = self._unnumbered.get(key) if key is not None else None
+        return work if work is not None and language not in self.languages[work] else None
+
+    def joins(self, work: str, language: str) -> bool:
+        """Whether a paper with this work's IRI is a version in a language the work lacks."""
+        return work in self.groups and language not in self.languages[work]
+
+    def add(self, work: str, index: int, language: str, paper: ParsedPaper, header: HeaderFacts,
+            meeting: MeetingFact | None) -> None:
+        self.groups.setdefault(work, []).append(index)
+        self.languages.setdefault(work, set()).add(language)
+        if paper.header.symbol is None:
+            key = self._key(paper, header, meeting)
+            if key is not None:
+                self._unnumbered.setdefault(key, work)
+
+
+def _by_place(versions: list, attr: str) -> dict[str, list]:
+    """Measures or risks of all versions of a paper, by where they were read: one fact per place."""
+    out: dict[str, list] = {}
+    for f in versions:
+        for fact in getattr(f, attr):
+            out.setdefault(fact.iri[len(f.doc):], []).append(fact)
     return out
 
 
@@ -103,56 +161,84 @@ def build_graph(
     parsed: list[bytes] = []  # pass-1 parses, pickled and compressed: a few kB per paper, cheaper than parsing again
     seen_docs: dict[str, Path] = {}
     known_before = len(gazetteer.coalitions)
+    readable: list[Path] = []
+    works = _Works()
     for path in files:
-        paper = parse_file(path)
+        try:
+            paper = parse_file(path)
+        except PdfReadError as exc:
+            # A scan or a damaged PDF among many good ones: say so and go on, unless --strict.
+            if strict:
+                raise
+            summary.warnings.append(f"{exc} (skipped)")
+            summary.skipped.append(str(path))
+            if on_warning:
+                on_warning(f"{path}: warning: {exc.reason} (skipped)")
+            continue
         extra: list[ParseWarning] = []
-        iri = doc_iri(paper)
-        if iri in seen_docs:
-            extra.append(ParseWarning(paper.header.lines.get("symbol", 1),
-                                      f"same symbol as {seen_docs[iri].name}; named after the file instead"))
-            iri = f"{vocab.ID_NS}doc/{vocab.slug(paper.stem)}"
-        seen_docs[iri] = path
-        docs.append(iri)
         header = extractor.read_header(paper, learn=True)
         meeting = extractor.read_meeting(paper, extra)
         if meeting is None and not header.submitters and header.coalition is None:
             raise PaperError(path, "not a working paper: no cover block (no meeting, dates or submitter line)", 1)
+        language = paper.header.language or "zh"
+        iri = doc_iri(paper)
+        if paper.header.symbol is None:
+            iri = works.match_unnumbered(paper, header, meeting, language) or iri
+        if iri in seen_docs and not works.joins(iri, language):
+            extra.append(ParseWarning(paper.header.lines.get("symbol", 1),
+                                      f"same symbol as {seen_docs[iri].name}; named after the file instead"))
+            iri = f"{vocab.ID_NS}doc/{vocab.slug(paper.stem)}"
         if strict and (paper.warnings or extra):
             w = (paper.warnings or extra)[0]
             raise UserError(f"{path}:{w.line}: {w.message} (--strict turns warnings into errors)")
+        seen_docs.setdefault(iri, path)
+        works.add(iri, len(docs), language, paper, header, meeting)
+        readable.append(path)
+        docs.append(iri)
         parsed.append(zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1))
     summary.coalitions_learned = len(gazetteer.coalitions) - known_before
+    files = readable
+    if not files:
+        raise UserError("no papers to build: none of the files could be read")
 
-    # Pass 2: extract and stream.
+    # Pass 2: extract and stream, one work (all language versions of a paper) at a time.
     shared = SharedEntities()
 
     def triples() -> Iterator[Triple]:
-        for k, (path, iri) in enumerate(zip(files, docs, strict=True), start=1):
-            paper = pickle.loads(zlib.decompress(parsed[k - 1]))
-            parsed[k - 1] = b""
-            facts = extractor.extract(paper, doc=iri)
-            if iri != doc_iri(paper):
-                facts.warnings.append(ParseWarning(1, f"same symbol as {seen_docs[doc_iri(paper)].name}; "
-                                                      "named after the file instead"))
-            for w in facts.warnings:
-                text = _warning_text(path, w)
-                summary.warnings.append(text)
-                if on_warning:
-                    on_warning(text)
+        for k, (work, members) in enumerate(works.groups.items(), start=1):
+            versions = []
+            for index in members:
+                path = files[index]
+                paper = pickle.loads(zlib.decompress(parsed[index]))
+                parsed[index] = b""
+                base = work if len(members) == 1 else expression_iri(work, paper.header.language or "zh")
+                facts = extractor.extract(paper, doc=base)
+                if work != doc_iri(paper) and paper.header.symbol is not None:
+                    facts.warnings.append(ParseWarning(1, f"same symbol as {seen_docs[doc_iri(paper)].name}; "
+                                                          "named after the file instead"))
+                for w in facts.warnings:
+                    text = _warning_text(path, w)
+                    summary.warnings.append(text)
+                    if on_warning:
+                        on_warning(text)
+                summary.paragraphs += len(facts.paragraphs)
+                summary.items += len(facts.items)
+                summary.footnotes += len(facts.footnotes)
+                versions.append(facts)
             summary.papers += 1
-            summary.paragraphs += len(facts.paragraphs)
-            summary.items += len(facts.items)
-            summary.footnotes += len(facts.footnotes)
-            summary.measures += len(facts.measures)
-            summary.untyped_measures += sum(m.fallback for m in facts.measures)
-            summary.risks += len(facts.risks)
-            summary.risky_actions += sum(r.risky_action for r in facts.risks)
-            summary.untyped_risks += sum(r.fallback for r in facts.risks)
-            lines = paper_lines(facts, shared)
+            summary.versions += len(versions)
+            measures = _by_place(versions, "measures")
+            risks = _by_place(versions, "risks")
+            summary.measures += len(measures)
+            summary.untyped_measures += sum(all(m.fallback for m in ms) for ms in measures.values())
+            summary.risks += len(risks)
+            summary.risky_actions += sum(any(r.risky_action for r in rs) for rs in risks.values())
+            summary.untyped_risks += sum(all(r.fallback for r in rs) for rs in risks.values())
+            lines = work_lines(versions, work, shared)
             summary.triples += len(lines)
             yield from to_triples(lines)
             if on_progress and len(files) >= PROGRESS_EVERY and k % PROGRESS_EVERY == 0:
-                on_progress(f"npt-kg: {k}/{len(files)} papers")
+                on_progress(f"npt-kg: {k}/{len(works.groups)} papers")
         lines = shared_lines(shared, gazetteer)
         summary.triples += len(lines)
         yield from to_triples(lines)

@@ -13,11 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg import __version__, resources
+from kg import __version__, resources, vocab
 from kg.errors import PaperError, UserError
 
 DEFAULT_SEEDS = resources.DEFAULT_SEEDS
 DEFAULT_OUTPUT = resources.DEFAULT_GRAPH
+DEFAULT_EVAL_SET = Path("bench/eval")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,6 +34,23 @@ def _graph_arg(p: argparse.ArgumentParser) -> None:
         help=f"built graph (Turtle) to read; the default one is built from seeds/ first when missing "
              f"(default: {DEFAULT_OUTPUT})",
     )
+
+
+def _credential_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", default=None,
+                   help="user name for the engine (default: $NPT_KG_REMOTE_USER, or the URL's user@)")
+    p.add_argument("--password", default=None,
+                   help="password (prefer $NPT_KG_REMOTE_PASSWORD: options show in the process list)")
+
+
+def _remote_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--remote", default=None, metavar="URL",
+                   help="serve from this SPARQL 1.1 query endpoint (filled by 'npt-kg publish') "
+                        "instead of a local store")
+    p.add_argument("--remote-graph", action="append", default=None, metavar="IRI",
+                   help="with --remote: a named graph holding the NPT graph, repeatable "
+                        f"(default: {vocab.ONTOLOGY_GRAPH} and {vocab.DATA_GRAPH})")
+    _credential_args(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +80,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-mb", type=int, default=256,
                    help="memory for repeated query results, keyed by the store's content (default: 256; 0: off)")
     _graph_arg(p)
+    _remote_args(p)
+
+    p = sub.add_parser("publish", help="load the built graph into a SPARQL engine (Graph Store Protocol)")
+    p.add_argument("--to", required=True, metavar="URL",
+                   help="the engine's Graph Store endpoint, e.g. http://host:7878/store (Oxigraph) or "
+                        "http://host:8890/sparql-graph-crud-auth (Virtuoso)")
+    _graph_arg(p)
+    p.add_argument("--into-graph", default=vocab.DATA_GRAPH, metavar="IRI",
+                   help=f"named graph to replace with the data (default: {vocab.DATA_GRAPH})")
+    p.add_argument("--ontology-graph", default=vocab.ONTOLOGY_GRAPH, metavar="IRI",
+                   help=f"named graph to replace with the ontology (default: {vocab.ONTOLOGY_GRAPH})")
+    p.add_argument("--no-ontology", action="store_true", help="publish the data only")
+    p.add_argument("--query-url", default=None, metavar="URL",
+                   help="the engine's query endpoint, for the triple count (default: told from --to)")
+    p.add_argument("--update-url", default=None, metavar="URL",
+                   help="the engine's update endpoint, for the swap from the staging graph (default: told from --to)")
+    p.add_argument("--direct", action="store_true",
+                   help="replace the graphs in place, without a staging graph (faster; a failure leaves them "
+                        "half-written)")
+    p.add_argument("--chunk-triples", type=int, default=100_000, help="triples per request (default: 100000)")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds per request (default: 600)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _credential_args(p)
 
     p = sub.add_parser("query", help="run a named query from queries/ or a .rq file")
     p.add_argument("name", help="query name (file stem in queries/) or path to a .rq file")
@@ -100,6 +141,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reason", help="run HermiT on the ontology, with the given data files")
     p.add_argument("files", nargs="*", type=Path, help="data files (Turtle) to reason over with the ontology")
+
+    p = sub.add_parser("eval", help="score the extraction against the hand-annotated evaluation set (bench/eval/)")
+    p.add_argument("--set", type=Path, default=DEFAULT_EVAL_SET,
+                   help=f"the evaluation set: a folder with dev/ and heldout/ (default: {DEFAULT_EVAL_SET})")
+    p.add_argument("--split", choices=["dev", "heldout", "all"], default="all", help="which half (default: all)")
+    p.add_argument("--details", action="store_true",
+                   help="print every unit where the builder and the gold differ (dev only: refused for heldout)")
+    p.add_argument("--json", type=Path, default=None, help="write the scores as JSON here")
+    p.add_argument("--markdown", type=Path, default=None,
+                   help="replace (or add) the eval section of this Markdown file, e.g. bench/results.md")
+    p.add_argument("--check", action="store_true", help="exit 1 when the held-out targets are not met")
+
+    p = sub.add_parser("plot", help="draw a picture of /explore as SVG or PNG (the same Vega-Lite spec)")
+    p.add_argument("name", help="the picture: measure-types-by-paper, measure-types-by-submitter, "
+                                "risk-types-by-paper, timeline, network")
+    p.add_argument("-o", "--output", type=Path, required=True, help="file to write, ending in .svg or .png")
+    p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the labels (default: en)")
+    p.add_argument("--scale", type=float, default=2.0, help="PNG pixels per SVG unit (default: 2)")
+    p.add_argument("--font-dir", type=Path, default=None,
+                   help="folder of fonts with Chinese glyphs (default: Debian's fonts-wqy-microhei)")
+    _graph_arg(p)
 
     p = sub.add_parser("assets", help="install or inspect the query page's YASGUI files (from npm)")
     p.add_argument("action", choices=["install", "status"])

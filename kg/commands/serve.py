@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kg import resources
 from kg.errors import UserError
+from kg.store.errors import StoreUnavailable
 
 #: waitress refuses bodies above this before the app sees them (the app's own cap is far lower).
 MAX_REQUEST_BODY = 8 * 1024 * 1024
@@ -67,11 +68,28 @@ def _check_args(args: argparse.Namespace) -> None:
         raise UserError("--port must be between 0 and 65535", exit_code=2)
 
 
+def _remote_spec(args: argparse.Namespace):
+    """The engine `--remote` names, with credentials from the options, the URL or the environment."""
+    if getattr(args, "remote", None) is None:
+        return None
+    if args.store_dir is not None:
+        raise UserError("--remote and --store-dir exclude each other: the remote engine is the store", exit_code=2)
+    from kg.store.endpoint import resolve_credentials
+    from kg.store.remote import DEFAULT_GRAPHS, RemoteSpec
+
+    url, user, password = resolve_credentials(args.remote, args.user, args.password)
+    if not url.startswith(("http://", "https://")):
+        raise UserError(f"--remote {url}: not an http(s) URL of a SPARQL query endpoint", exit_code=2)
+    graphs = tuple(args.remote_graph) if args.remote_graph else DEFAULT_GRAPHS
+    return RemoteSpec(url, graphs=graphs, user=user, password=password)
+
+
 def run(args: argparse.Namespace) -> int:
     """The `npt-kg serve` subcommand."""
     _check_args(args)
     logging.basicConfig(level=logging.INFO, format="npt-kg: %(message)s", stream=sys.stderr)
-    graph = ensure_graph(Path(args.graph))
+    remote = _remote_spec(args)
+    graph = Path(args.graph) if remote is not None else ensure_graph(Path(args.graph))
     if args.store_dir is not None:
         from kg.store import prepare_disk_store
 
@@ -89,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         max_rows=args.max_rows or None,
         workers=args.workers,
         cache_mb=getattr(args, "cache_mb", 256),
+        remote=remote,
     )
     apps: list = []
 
@@ -106,10 +125,14 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        apps.append(create_app(config))
+        try:
+            apps.append(create_app(config))
+        except StoreUnavailable as exc:  # a remote engine that is down, refuses us, or is not SPARQL
+            raise UserError(str(exc)) from None
         host, port = server.effective_host, server.effective_port  # type: ignore[union-attr]
         shown = f"[{host}]" if ":" in str(host) else host
-        _say(f"SPARQL endpoint at http://{shown}:{port}/sparql ({config.workers} workers, "
+        engine = f"in front of {remote.query_url}" if remote is not None else f"{config.workers} workers"
+        _say(f"SPARQL endpoint at http://{shown}:{port}/sparql ({engine}, "
              f"{args.threads} threads, {config.timeout:g} s time limit)")
         server.run()
     except KeyboardInterrupt:

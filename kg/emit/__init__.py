@@ -3,6 +3,16 @@
 The third stage; every IRI comes from `kg.vocab`.
 """
 
-from kg.emit.triples import SharedEntities, paper_lines, paper_triples, shared_lines, shared_triples, to_triples
+from kg.emit.triples import (
+    SharedEntities,
+    expression_iri,
+    paper_lines,
+    paper_triples,
+    shared_lines,
+    shared_triples,
+    to_triples,
+    work_lines,
+)
 
-__all__ = ["SharedEntities", "paper_lines", "paper_triples", "shared_lines", "shared_triples", "to_triples"]
+__all__ = ["SharedEntities", "expression_iri", "paper_lines", "paper_triples", "shared_lines", "shared_triples",
+           "to_triples", "work_lines"]

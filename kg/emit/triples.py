@@ -66,6 +66,22 @@ def en(text: str) -> str:
     return f'"{_escape(text)}"@en'
 
 
+def lang_literal(text: str, lang: str) -> str:
+    """A string in the language of the version it was read from (@zh, @en, …)."""
+    return f'"{_escape(text)}"@{lang}'
+
+
+#: How labels name a language version: (English, Chinese).
+LANGUAGE_NAMES = {"zh": ("Chinese", "中文"), "en": ("English", "英文"), "fr": ("French", "法文"),
+                  "es": ("Spanish", "西班牙文"), "ru": ("Russian", "俄文"), "ar": ("Arabic", "阿拉伯文")}
+
+
+def expression_iri(work: str, lang: str) -> str:
+    """`{paper}/{language}`: a language version of a paper (and, for a paper read in two languages,
+    the base of that version's text units: `{paper}/en/p/5`)."""
+    return f"{work}/{lang}"
+
+
 def integer(n: int) -> str:
     return f'"{int(n)}"^^{XSD.integer}'
 
@@ -126,7 +142,7 @@ class SharedEntities:
     articles: set[tuple[str, str]] = field(default_factory=set)  # (treaty key, roman)
     meetings: dict[str, _MeetingRecord] = field(default_factory=dict)
     documents: dict[str, set[str]] = field(default_factory=dict)  # symbol -> quotes
-    statements: dict[str, list[StatementFact]] = field(default_factory=dict)
+    statements: dict[str, list[tuple[StatementFact, str]]] = field(default_factory=dict)  # with the quote's language
 
     def use(self, e: Entity) -> str:
         self.entities.setdefault((e.kind, e.key), e)
@@ -140,12 +156,23 @@ def unique(lines: Iterable[str]) -> list[str]:
 
 def paper_lines(f: PaperFacts, shared: SharedEntities) -> list[str]:
     """Every statement about one paper and its text units, measures and risks, each once, as N-Triples."""
-    return unique(_paper_triples(f, shared))
+    return work_lines([f], f.doc, shared)
 
 
 def paper_triples(f: PaperFacts, shared: SharedEntities) -> Iterator[Triple]:
     """`paper_lines` as pyoxigraph triples."""
     return to_triples(paper_lines(f, shared))
+
+
+def work_lines(versions: list[PaperFacts], work: str, shared: SharedEntities) -> list[str]:
+    """One paper read in one or more languages (one `PaperFacts` per language version), as N-Triples.
+
+    The paper is the work (`work`), each version an expression. What the versions say about the
+    paper (submitters, meeting) and the measures and risks read from them sit on the work, with
+    provenance to the paragraph of every version they were read from and a quote in each
+    language; where the versions disagree, both readings are kept and the difference is recorded.
+    """
+    return unique(_work_triples(versions, work, shared))
 
 
 def paper_labels(f: PaperFacts) -> tuple[str, str]:
@@ -176,7 +203,8 @@ def paper_labels(f: PaperFacts) -> tuple[str, str]:
             f" ({where_en})" if where_en else "")
     else:
         label_en = f"Working paper {f.file}"
-    label_zh = f.title or (f"{who_zh}提交的工作文件" if who_zh else f"工作文件 {f.symbol or f.file}")
+    title_zh = f.title if f.language == "zh" else None
+    label_zh = title_zh or (f"{who_zh}提交的工作文件" if who_zh else f"工作文件 {f.symbol or f.file}")
     return label_en, label_zh
 
 
@@ -203,65 +231,184 @@ def _with_article(name: str) -> str:
 
 
 
-def _paper_triples(f: PaperFacts, shared: SharedEntities) -> Iterator[str]:
-    doc = node(f.doc)
+def _work_triples(versions: list[PaperFacts], work: str, shared: SharedEntities) -> Iterator[str]:
+    doc = node(work)
+    several = len(versions) > 1
     yield line(doc, A, NPT.WorkingPaper)
-    if f.title:
-        yield line(doc, DCTERMS.title, zh(f.title))
-    label_en, label_zh = paper_labels(f)
+    for f in versions:
+        if f.title:
+            yield line(doc, DCTERMS.title, lang_literal(f.title, f.language))
+    zh_version = next((f for f in versions if f.language == "zh"), versions[0])
+    label_en, label_zh = paper_labels(zh_version)
     yield line(doc, RDFS.label, en(label_en))
     yield line(doc, RDFS.label, zh(label_zh))
-    if f.symbol:
-        yield line(doc, NPT.symbol, plain(f.symbol))
-    if f.issue_date:
-        yield line(doc, NPT.issueDate, date(f.issue_date))
-    yield line(doc, NPT.language, plain(f.language))
-    if f.original_language:
-        yield line(doc, NPT.originalLanguage, plain(f.original_language))
-    yield line(doc, NPT.sourceFile, plain(f.file))
-    yield line(doc, NPT.sha256, plain(f.sha256))
-    for w in f.warnings:
-        yield line(doc, NPT.parseWarning, plain(f"line {w.line}: {w.message}"))
-    if f.meeting is not None:
-        yield line(doc, NPT.submittedTo, node(f.meeting.iri))
-        rec = shared.meetings.get(f.meeting.iri)
+    first = versions[0]
+    symbol = next((f.symbol for f in versions if f.symbol), None)
+    if symbol:
+        yield line(doc, NPT.symbol, plain(symbol))
+    issued = next((f.issue_date for f in versions if f.issue_date), None)
+    if issued:
+        yield line(doc, NPT.issueDate, date(issued))
+    original = next((f.original_language for f in versions if f.original_language), None)
+    if original:
+        yield line(doc, NPT.originalLanguage, plain(original))
+    for f in versions:
+        yield line(doc, NPT.language, plain(f.language))
+    if not several:  # a paper read from one file: the file is the paper's too (as before versions)
+        yield line(doc, NPT.sourceFile, plain(first.file))
+        yield line(doc, NPT.sha256, plain(first.sha256))
+        for w in first.warnings:
+            yield line(doc, NPT.parseWarning, plain(f"line {w.line}: {w.message}"))
+    meeting = next((f.meeting for f in versions if f.meeting is not None), None)
+    if meeting is not None:
+        yield line(doc, NPT.submittedTo, node(meeting.iri))
+        rec = shared.meetings.get(meeting.iri)
         if rec is None:
-            rec = shared.meetings[f.meeting.iri] = _MeetingRecord(f.meeting)
-        rec.all_inferred = rec.all_inferred and f.meeting.cycle_inferred
-    h = f.header
-    for s in h.submitters:
+            rec = shared.meetings[meeting.iri] = _MeetingRecord(meeting)
+        rec.all_inferred = rec.all_inferred and meeting.cycle_inferred
+    exprs = {f.language: expression_iri(work, f.language) for f in versions}
+    by_version = [{s.key: s for s in f.header.submitters} for f in versions]
+    for s in {k: e for sub in by_version for k, e in sub.items()}.values():
         yield line(doc, NPT.submittedBy, shared.use(s))
-    if h.coalition is not None:
-        c = shared.use(h.coalition)
-        yield line(doc, NPT.onBehalfOf, c)
-        mem = shared.members.setdefault(h.coalition.key, set())
-        for m in h.members:
-            shared.use(m)
-            mem.add(m.key)
-    for fn in f.doc_footnotes:
-        yield line(doc, NPT.hasFootnote, node(fn))
-    for u in f.units:
-        yield from _unit_triples(u, doc, shared)
-    for m in f.measures:
-        yield from _measure_triples(m, doc, shared)
-    for r in f.risks:
-        yield from _risk_triples(r, doc)
+    if several:
+        yield from _differences(work, "submittedBy", [(f.language, set(sub)) for f, sub in zip(
+            versions, by_version, strict=True)], exprs, lambda k: shared.use(next(
+                sub[k] for sub in by_version if k in sub)))
+    for f in versions:
+        h = f.header
+        if h.coalition is not None:
+            c = shared.use(h.coalition)
+            yield line(doc, NPT.onBehalfOf, c)
+            mem = shared.members.setdefault(h.coalition.key, set())
+            for m in h.members:
+                shared.use(m)
+                mem.add(m.key)
+        for fn in f.doc_footnotes:
+            yield line(doc, NPT.hasFootnote, node(fn))
+    for f in versions:
+        expr = node(exprs[f.language])
+        yield from _expression_triples(f, doc, expr, several)
+        for u in f.units:
+            yield from _unit_triples(u, doc, shared, f.language, expr, several)
+    if several:
+        yield from _correspondences(versions)
+    for iri, parts in _merged(versions, work, "measures"):
+        yield from _measure_triples(iri, parts, doc, shared, exprs, several)
+    for iri, parts in _merged(versions, work, "risks"):
+        yield from _risk_triples(iri, parts, doc, exprs, several)
 
 
-def _unit_triples(u: UnitFacts, doc: str, shared: SharedEntities) -> Iterator[str]:
+def _expression_triples(f: PaperFacts, doc: str, expr: str, several: bool) -> Iterator[str]:
+    name_en, name_zh = LANGUAGE_NAMES.get(f.language, (f.language, f.language))
+    yield line(expr, A, NPT.Expression)
+    yield line(doc, NPT.hasExpression, expr)
+    yield line(expr, NPT.realizes, doc)
+    yield line(expr, RDFS.label, en(f"{name_en} version of {f.symbol or f.file}"))
+    yield line(expr, RDFS.label, zh(f"{f.symbol or f.file} {name_zh}本"))
+    yield line(expr, NPT.language, plain(f.language))
+    yield line(expr, NPT.sourceFile, plain(f.file))
+    yield line(expr, NPT.sha256, plain(f.sha256))
+    if f.title:
+        yield line(expr, DCTERMS.title, lang_literal(f.title, f.language))
+    if several:
+        for w in f.warnings:
+            yield line(expr, NPT.parseWarning, plain(f"line {w.line}: {w.message}"))
+
+
+def _relative(f: PaperFacts, iri: str) -> str:
+    """A unit's or fact's IRI without its version's base: the same in every language version."""
+    return iri[len(f.doc):] if iri.startswith(f.doc) else iri
+
+
+def _correspondences(versions: list[PaperFacts]) -> Iterator[str]:
+    """Paragraph N of one version ↔ paragraph N of the other (and the same for sections, items, footnotes)."""
+    units = [{_relative(f, u.iri): u.iri for u in f.units} for f in versions]
+    for k, here in enumerate(units):
+        for there in units[k + 1:]:
+            for rel, iri in here.items():
+                other = there.get(rel)
+                if other is not None:
+                    yield line(node(iri), NPT.correspondsTo, node(other))
+                    yield line(node(other), NPT.correspondsTo, node(iri))
+
+
+Part = tuple[PaperFacts, object]
+
+
+def _merged(versions: list[PaperFacts], work: str, attr: str) -> list[tuple[str, list[Part]]]:
+    """Facts of all versions keyed by where they were read (`/p/5/a/measure`): one per place."""
+    groups: dict[str, list[Part]] = {}
+    for f in versions:
+        for fact in getattr(f, attr):
+            groups.setdefault(_relative(f, fact.iri), []).append((f, fact))
+    return [(work + rel, parts) for rel, parts in groups.items()]
+
+
+def _differences(subject: str, kind: str, readings: list[tuple[str, set[str]]], exprs: dict[str, str],
+                 value_node) -> Iterator[str]:
+    """One npt:VersionDifference for each value that some versions read and others did not."""
+    union = set().union(*(vals for _, vals in readings))
+    for value in sorted(union):
+        having = [lang for lang, vals in readings if value in vals]
+        if len(having) == len(readings):
+            continue
+        for lang in having:
+            d = node(f"{subject}/difference/{vocab.slug(kind)}-{vocab.slug(value.rsplit('/', 1)[-1])}-{lang}")
+            yield line(d, A, NPT.VersionDifference)
+            yield line(d, NPT.differenceOf, node(subject))
+            yield line(d, NPT.onlyIn, node(exprs[lang]))
+            yield line(d, NPT.differenceKind, plain(kind))
+            yield line(d, NPT.concerns, value_node(value))
+            yield line(d, RDFS.label, en(f"{kind} {value.rsplit('/', 1)[-1]} only in the "
+                                         f"{LANGUAGE_NAMES.get(lang, (lang,))[0]} version"))
+            yield line(d, RDFS.label, zh(f"仅见于{LANGUAGE_NAMES.get(lang, (lang, lang))[1]}本的 {kind} "
+                                         f"{value.rsplit('/', 1)[-1]}"))
+
+
+def _only_in_some(subject: str, kind: str, parts: list[Part], exprs: dict[str, str]) -> Iterator[str]:
+    """A measure or risk read from some versions only."""
+    if len(parts) == len(exprs):
+        return
+    for f, _ in parts:
+        d = node(f"{subject}/difference/{kind}-{f.language}")
+        yield line(d, A, NPT.VersionDifference)
+        yield line(d, NPT.differenceOf, node(subject))
+        yield line(d, NPT.onlyIn, node(exprs[f.language]))
+        yield line(d, NPT.differenceKind, plain(kind))
+        yield line(d, RDFS.label, en(f"read from the {LANGUAGE_NAMES.get(f.language, (f.language,))[0]} "
+                                     "version only"))
+        yield line(d, RDFS.label, zh(f"仅从{LANGUAGE_NAMES.get(f.language, (f.language, f.language))[1]}本读出"))
+
+
+def _unit_labels(u: UnitFacts, lang: str, several: bool) -> tuple[str, str]:
+    """(English, Chinese) labels of a text unit; a heading names a section in its own language only."""
+    label_en, label_zh = u.label_en, u.label_zh
+    if u.kind == "section" and lang != "zh":
+        label_en, label_zh = (u.heading or label_en), f"第{u.order}节"
+    if several:
+        name_en, name_zh = LANGUAGE_NAMES.get(lang, (lang, lang))
+        label_en, label_zh = f"{label_en} ({name_en})", f"{label_zh}（{name_zh}本）"
+    return label_en, label_zh
+
+
+def _unit_triples(u: UnitFacts, doc: str, shared: SharedEntities, lang: str = "zh", expr: str | None = None,
+                  several: bool = False) -> Iterator[str]:
     s = node(u.iri)
     yield line(s, A, UNIT_CLASS[u.kind])
     yield line(s, NPT.inDocument, doc)
-    yield line(s, RDFS.label, en(u.label_en))
-    yield line(s, RDFS.label, zh(u.label_zh))
+    if expr is not None:
+        yield line(s, NPT.inExpression, expr)
+    label_en, label_zh = _unit_labels(u, lang, several)
+    yield line(s, RDFS.label, en(label_en))
+    yield line(s, RDFS.label, zh(label_zh))
     if u.text:
-        yield line(s, NPT.text, zh(u.text))
+        yield line(s, NPT.text, lang_literal(u.text, lang))
     if u.order is not None:
         yield line(s, NPT.order, integer(u.order))
     if u.kind == "section":
         yield line(doc, NPT.hasSection, s)
         if u.heading:
-            yield line(s, NPT.heading, zh(u.heading))
+            yield line(s, NPT.heading, lang_literal(u.heading, lang))
     elif u.kind == "paragraph":
         yield line(doc, NPT.hasParagraph, s)
         yield line(s, NPT.number, integer(u.number or 0))
@@ -293,47 +440,100 @@ def _unit_triples(u: UnitFacts, doc: str, shared: SharedEntities) -> Iterator[st
     for url in dict.fromkeys(u.urls):
         yield line(s, NPT.url, typed(url, XSD.anyURI))
     for st in u.statements:
-        shared.statements.setdefault(st.iri, []).append(st)
+        shared.statements.setdefault(st.iri, []).append((st, lang))
         shared.use(st.issuer)
         yield line(s, NPT.cites, node(st.iri))
 
 
-def _measure_triples(m: MeasureFact, doc: str, shared: SharedEntities) -> Iterator[str]:
-    s = node(m.iri)
+def _measure_triples(iri: str, parts: list[Part], doc: str, shared: SharedEntities, exprs: dict[str, str],
+                     several: bool) -> Iterator[str]:
+    s = node(iri)
+    first: MeasureFact = parts[0][1]  # type: ignore[assignment]
     yield line(s, A, NPT.Measure)
     yield line(doc, NPT.proposes, s)
-    yield line(s, RDFS.label, en(f"measure {m.path}"))
-    yield line(s, RDFS.label, zh(f"措施 {m.path}"))
-    yield line(s, PROV.wasDerivedFrom, node(m.unit))
-    yield line(s, NPT.quote, zh(m.quote))
-    for t in m.types:
+    yield line(s, RDFS.label, en(f"measure {first.path}"))
+    yield line(s, RDFS.label, zh(f"措施 {first.path}"))
+    for f, m in parts:
+        yield line(s, PROV.wasDerivedFrom, node(m.unit))  # type: ignore[attr-defined]
+        yield line(s, NPT.quote, lang_literal(m.quote, f.language))  # type: ignore[attr-defined]
+    measures: list[tuple[str, MeasureFact]] = [(f.language, m) for f, m in parts]  # type: ignore[misc]
+    typed = [t for _, m in measures if not m.fallback for t in m.types]
+    for t in dict.fromkeys(typed or first.types):  # a type one version read beats the other's fallback
         yield line(s, NPT.measureType, node(t))
-    for a in m.addressees:
-        yield line(s, NPT.addressedTo, shared.use(a))
-    for t in m.treaties:
-        yield line(s, NPT.refersToTreaty, shared.use(t))
-    for t, roman in dict.fromkeys(m.articles):
-        yield line(s, NPT.refersToTreaty, article_iri(t, roman))
-    for r in m.mitigates:
-        yield line(s, NPT.mitigates, node(r))
+    entities: dict[str, Entity] = {}
+    for _, m in measures:
+        for a in m.addressees:
+            entities[entity_iri(a)] = a
+            yield line(s, NPT.addressedTo, shared.use(a))
+        for t in m.treaties:
+            entities[entity_iri(t)] = t
+            yield line(s, NPT.refersToTreaty, shared.use(t))
+        for t, roman in dict.fromkeys(m.articles):
+            yield line(s, NPT.refersToTreaty, article_iri(t, roman))
+        for r in m.mitigates:
+            yield line(s, NPT.mitigates, node(r))
+    triggers = {c: phrase for _, m in measures for c, phrase in m.triggers.items()}
+    concepts = [*dict.fromkeys(typed or first.types), *dict.fromkeys(r for _, m in measures for r in m.mitigates)]
+    yield from _evidence_triples(s, iri, triggers, concepts)
+    if not several:
+        return
+    yield from _only_in_some(iri, "proposes", parts, exprs)
+    if len(measures) > 1:
+        def as_node(v: str) -> str:
+            return v if v.startswith("<") else node(v)
+        yield from _differences(iri, "addressedTo", [(lang, {entity_iri(a) for a in m.addressees})
+                                                     for lang, m in measures], exprs, as_node)
+        yield from _differences(iri, "refersToTreaty", [(lang, {entity_iri(t) for t in m.treaties})
+                                                        for lang, m in measures], exprs, as_node)
+        yield from _differences(iri, "measureType", [(lang, set() if m.fallback else set(m.types))
+                                                     for lang, m in measures], exprs, as_node)
 
 
-def _risk_triples(r: RiskFact, doc: str) -> Iterator[str]:
-    s = node(r.iri)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list[str]) -> Iterator[str]:
+    """Why a measure or risk has each of its types: the concept and the words that matched its trigger."""
+    for concept in concepts:
+        phrase = triggers.get(concept)
+        if not phrase:
+            continue  # the fallback type, or a report's type: no phrase matched
+        e = node(f"{iri}/why/{concept.rsplit('/', 1)[-1]}")
+        yield line(s, NPT.typedBy, e)
+        yield line(e, A, NPT.TypeEvidence)
+        yield line(e, NPT.evidenceFor, node(concept))
+        yield line(e, NPT.triggerPhrase, zh(phrase) if _CJK.search(phrase) else en(phrase))
+        yield line(e, RDFS.label, en(f"why: {phrase}"))
+        yield line(e, RDFS.label, zh(f"依据：{phrase}"))
+
+
+def _risk_triples(iri: str, parts: list[Part], doc: str, exprs: dict[str, str], several: bool) -> Iterator[str]:
+    s = node(iri)
+    first: RiskFact = parts[0][1]  # type: ignore[assignment]
+    risks: list[tuple[str, RiskFact]] = [(f.language, r) for f, r in parts]  # type: ignore[misc]
     yield line(s, A, NPT.Risk)
     yield line(doc, NPT.identifies, s)
-    if r.risky_action:
+    if any(r.risky_action for _, r in risks):
         yield line(s, A, NPT.RiskyAction)
         yield line(doc, NPT.advisesAgainst, s)
-        yield line(s, RDFS.label, en(f"action to avoid {r.path}"))
-        yield line(s, RDFS.label, zh(f"应避免的行动 {r.path}"))
+        yield line(s, RDFS.label, en(f"action to avoid {first.path}"))
+        yield line(s, RDFS.label, zh(f"应避免的行动 {first.path}"))
     else:
-        yield line(s, RDFS.label, en(f"risk {r.path}"))
-        yield line(s, RDFS.label, zh(f"风险 {r.path}"))
-    yield line(s, PROV.wasDerivedFrom, node(r.unit))
-    yield line(s, NPT.quote, zh(r.quote))
-    for t in r.types:
+        yield line(s, RDFS.label, en(f"risk {first.path}"))
+        yield line(s, RDFS.label, zh(f"风险 {first.path}"))
+    for lang, r in risks:
+        yield line(s, PROV.wasDerivedFrom, node(r.unit))
+        yield line(s, NPT.quote, lang_literal(r.quote, lang))
+    typed = [t for _, r in risks if not r.fallback for t in r.types]
+    for t in dict.fromkeys(typed or first.types):
         yield line(s, NPT.riskType, node(t))
+    triggers = {c: phrase for _, r in risks for c, phrase in r.triggers.items()}
+    yield from _evidence_triples(s, iri, triggers, list(dict.fromkeys(typed or first.types)))
+    if several:
+        yield from _only_in_some(iri, "identifies", parts, exprs)
+        if len(risks) > 1:
+            yield from _differences(iri, "riskType", [(lang, set() if r.fallback else set(r.types))
+                                                      for lang, r in risks], exprs, node)
 
 
 # --- shared entities -----------------------------------------------------------------------
@@ -386,7 +586,8 @@ def _shared_triples(shared: SharedEntities, g: Gazetteer) -> Iterator[str]:
         yield line(s, NPT.symbol, plain(sym))
         yield line(s, RDFS.label, en(sym))
     for iri in sorted(shared.statements):
-        facts = shared.statements[iri]
+        quoted = shared.statements[iri]
+        facts = [f for f, _ in quoted]
         best = max(facts, key=lambda f: (f.known, f.day_known, -f.date.toordinal()))
         s = node(iri)
         yield line(s, A, NPT.Statement)
@@ -397,9 +598,9 @@ def _shared_triples(shared: SharedEntities, g: Gazetteer) -> Iterator[str]:
             yield line(s, NPT.statementDate, typed(f"{best.date:%Y-%m}", XSD.gYearMonth))
         yield line(s, RDFS.label, en(best.label_en))
         yield line(s, RDFS.label, zh(best.label_zh))
-        for f in sorted(facts, key=lambda f: (f.unit, f.quote)):
+        for f, lang in sorted(quoted, key=lambda q: (q[0].unit, q[0].quote)):
             yield line(s, PROV.wasDerivedFrom, node(f.unit))
-            yield line(s, NPT.quote, zh(f.quote))
+            yield line(s, NPT.quote, lang_literal(f.quote, lang))
 
 
 def _meeting_triples(shared: SharedEntities) -> Iterator[str]:

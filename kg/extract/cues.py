@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg import vocab
-from kg.extract.gazetteer import load_json
+from kg.extract.gazetteer import Entity, NameMatcher, load_json
+
+#: Words between a call verb and whom it calls upon (`呼吁所有缔约国，特别是核武器国家`).
+_LINKS = "特别是|尤其是|包括|以及|和|并|即|especially|in particular|including|and"
 
 
 @dataclass
@@ -30,7 +33,17 @@ class Cues:
     resolution_bodies: dict[str, str]
     coalition_name: re.Pattern[str]
     submitter_tail: re.Pattern[str]
-    on_behalf_of: str
+    submitter_head: re.Pattern[str]  # "Working paper submitted by " (English lines name the submitter last)
+    on_behalf_of: re.Pattern[str]
+    lead_call: re.Pattern[str]
+    call_before: re.Pattern[str]
+    subject_after: re.Pattern[str]
+    object_before: re.Pattern[str]
+    modal_after: re.Pattern[str]
+    groups: NameMatcher
+    always_inherited: frozenset[str]
+    generic_types: frozenset[str]
+    max_types: int
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -47,14 +60,28 @@ class Cues:
             recommendation_heading=re.compile(d["recommendation_heading"]),
             recommendation_paragraph=re.compile(d["recommendation_paragraph"]),
             risk_signal=re.compile(d["risk_signal"]),
-            call_verbs=re.compile(f"(?:{d['call_verbs']})\\s*$"),
+            call_verbs=re.compile(f"(?:{d['call_verbs']})[\\s，,]*(?:特别是|尤其是)?\\s*$"),
             statement_words=re.compile(d["statement_words"]),
             resolution=re.compile(
                 rf"({body_alt})\s*第\s*(\d+)\s*(?:/\s*(\d+)|[(（]\s*(\d{{4}})\s*[)）])\s*号\s*决议"),
             resolution_bodies=bodies,
             coalition_name=re.compile(rf"([\u4e00-\u9fff·\d\s]{{2,40}}(?:{d['coalition_suffixes']}))"),
             submitter_tail=re.compile(f"(?:{d['submitter_tail']})\\s*$"),
-            on_behalf_of=d["on_behalf_of"],
+            submitter_head=re.compile(d.get("submitter_head", "(?!)")),
+            on_behalf_of=re.compile(d["on_behalf_of"]),
+            lead_call=re.compile(f"(?:{d['lead_calls']})"),
+            call_before=re.compile(f"(?:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:该条约|该|这些|其余|the)?\\s*$"),
+            subject_after=re.compile(f"\\s*(?:{d['subject_verbs']})"),
+            object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),
+            modal_after=re.compile(f"\\s*(?:{d['modal_verbs']})"),
+            groups=NameMatcher(
+                [(n, Entity("org", g["slug"], g["en"], g["zh"], org_kind=g.get("kind", "group")))
+                 for g in d.get("addressee_groups", []) for n in [g["zh"], *g.get("zh_names", []),
+                                                                 *g.get("en_names", [])]]
+                + [(n, None) for n in d.get("addressee_non_names", [])]),
+            always_inherited=frozenset(d.get("always_inherited_addressees", [])),
+            generic_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("generic_measure_types", [])),
+            max_types=int(d.get("max_measure_types", 3)),
         )
 
     def classify_lead(self, lead: str, context: str) -> str | None:

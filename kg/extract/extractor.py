@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from kg import vocab
+from kg.extract import segment
 from kg.extract.cues import Cues
 from kg.extract.facts import (
     HeaderFacts,
@@ -84,6 +85,7 @@ class Extractor:
         self.g = gazetteer
         self.lex = lexicon
         self.cues = cues or Cues.load()
+        segment.add_words(name for name, _ in gazetteer.names)
         self.default_treaty = gazetteer.default_treaty()
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
@@ -95,10 +97,9 @@ class Extractor:
         line = (paper.header.submitter_line or "").strip()
         if not line:
             return HeaderFacts([], None, [], None, None)
-        body = self.cues.submitter_tail.sub("", line).strip()
-        speaker, sep, behalf = body.partition(self.cues.on_behalf_of)
-        if not sep:
-            speaker, behalf = "", body
+        body = self.cues.submitter_head.sub("", self.cues.submitter_tail.sub("", line)).strip()
+        sep = self.cues.on_behalf_of.search(body)
+        speaker, behalf = (body[: sep.start()], body[sep.end():]) if sep else ("", body)
         # the member list in brackets, if any
         members_text, outside = "", behalf
         m = re.search(r"[(（]([^()（）]*)[)）]", behalf)
@@ -111,6 +112,11 @@ class Extractor:
             if mt.entity is not None and mt.entity.kind == "coalition":
                 coalition = mt.entity
                 break
+        if coalition is None and members_text:
+            # "A, B and C (the Vienna Group of Ten)": the brackets name the group, the States stand outside
+            named = [x.entity for x in self.g.find(members_text) if x.entity.kind == "coalition"]
+            if named:
+                coalition, members_text, outside = named[0], outside, ""
         if coalition is None:
             named = self.cues.coalition_name.search(behalf[: m.start()] if m else behalf)
             if named:
@@ -166,7 +172,7 @@ class Extractor:
         iri = f"{revcon_iri}/prepcom-{session}" if prepcom else revcon_iri
         if known is None:
             known = meetings.prepcoms.get((cycle, session)) if prepcom else meetings.review_conferences.get(cycle)
-        city = h.city or (known.city_zh if known else None)
+        city = meetings.city_zh(h.city) or (known.city_zh if known else None)
         start, end = h.start_date, h.end_date
         if start is None and known is not None:
             start, end = known.start, known.end
@@ -348,15 +354,16 @@ class Extractor:
             heading = sec_heading.get(p.section, "")
             kind = self._list_kind(p.lead, heading) if p.items else None
             if not p.items:
-                if self.cues.recommendation_heading.search(heading) and \
-                        self.cues.recommendation_paragraph.search(p.text):
+                if (self.cues.recommendation_heading.search(heading)
+                        and self.cues.recommendation_paragraph.search(p.text)) or self._calls(masked, found):
                     measures.append(self._measure(u, own, str(p.number), None, found, masked))
                 else:
                     risks.extend(self._narrative_risks(u, own, str(p.number)))
                 continue
             if kind != "measure":
                 risks.extend(self._narrative_risks(u, p.lead, str(p.number)))
-            lead = self._lead(p.lead, kind)
+            lead = self._lead(p.lead, kind, found=found, masked=masked)
+            u.addressees = list(lead.addressees)
             self._items(p.items, u, kind, lead, heading, unique, marks, items, measures, risks, npt_paper)
         return PaperFacts(
             doc=doc, file=paper.path.name, sha256=paper.sha256, symbol=h.symbol, title=h.title,
@@ -371,14 +378,19 @@ class Extractor:
                 or ("measure" if self.cues.is_report_lead(lead) else None)
                 or self.cues.classify_heading(heading))
 
-    def _lead(self, text: str, kind: str | None, report: list[str] | None = None) -> Lead:
-        """A list's lead: its measure and risk types apply to every item of a list of measures."""
+    def _lead(self, text: str, kind: str | None, report: list[str] | None = None, found: list[Match] | None = None,
+              masked: str | None = None) -> Lead:
+        """A list's lead: its theme (measure types) is the items' when they name none; whom it calls upon
+        (the actors right after its call verb, or opening it) is called upon by every item."""
         if kind != "measure":
             return Lead(text, {}, set())
         types = self.lex.measures.match(text) if text else {}
         if report is None and self.cues.is_report_lead(text):
             report = sorted(types) or [self.cues.report_type]
-        return Lead(text, types, set(self.lex.risks.match(text)) if text else set(), report)
+        if found is None or masked is None:
+            found, masked = self.g.find(text), text
+        addressees = self._addressees(masked, found, set(), strict=True)
+        return Lead(text, types, set(), report, addressees, _phrases(text, types))
 
     def _items(self, items: list[Item], parent: UnitFacts, kind: str | None, lead: Lead, heading: str, unique,
                marks, out_items: list[UnitFacts], measures: list[MeasureFact], risks: list[RiskFact],
@@ -393,78 +405,159 @@ class Extractor:
             found, masked = self.scan(u, own, npt_paper)
             out_items.append(u)
             if kind == "measure":
-                measures.append(self._measure(u, own, it.path, lead, found, masked))
+                m = self._measure(u, own, it.path, lead, found, masked)
+                measures.append(m)
+                u.addressees = list(m.addressees)
             elif kind in ("risk", "risky"):
                 risks.append(self._list_risk(u, own, it.path, kind == "risky"))
             else:
                 risks.extend(self._narrative_risks(u, own, it.path))
             if it.children:
                 child_kind = self.cues.classify_lead(own.strip(), own + heading) or kind
-                child_lead = self._lead(own, child_kind, lead.report if child_kind == kind else None)
+                child_lead = self._lead(own, child_kind, lead.report if child_kind == kind else None, found, masked)
+                if child_kind == "measure" and not child_lead.addressees:
+                    child_lead.addressees = list(lead.addressees)
                 self._items(it.children, u, child_kind, child_lead, heading, unique, marks, out_items, measures,
                             risks, npt_paper)
 
     def _measure(self, u: UnitFacts, own: str, path: str, lead: Lead | None, found: list[Match],
                  masked: str) -> MeasureFact:
+        """A proposed step: typed by what its own text asks for, else by its list's theme, else `other`.
+
+        It mitigates only the risk types its own text names; whom it calls upon: the actors it names
+        as acting, and its lead's (the Review Conference of a list of recommendations always, any
+        other lead's addressees only when the item names none of its own).
+        """
         ms, rs = self.lex.measures, self.lex.risks
+        triggers: dict[str, str] = {}
         if lead is not None and lead.report is not None:
             # an item of a report's contents names what to report on, not a step to take
             types, fallback = list(lead.report), False
-            mitigates = ms.mitigated_by(types)
+            triggers = {t: lead.triggers.get(t, "") for t in types}
         else:
-            # a list's lead often names its theme ("下列透明措施："): its types apply to every item
-            matched = ms.match(own)
-            if lead is not None and lead.measure_types:
-                matched = ms.most_specific({**lead.measure_types, **matched})
+            matched = self._select(ms.match(own), own)
+            triggers = _phrases(own, matched)
+            if not matched and lead is not None and lead.measure_types:
+                matched = dict(lead.measure_types)
+                triggers = dict(lead.triggers)
             types = list(matched)
             fallback = not types
             if fallback:
                 types = [ms.fallback]
-            mitigates = ms.mitigated_by(types) | set(rs.match(own)) | (lead.risk_types if lead else set())
+        # what a report is to contain is named, not mitigated (a report on alert levels is not de-alerting)
+        risks = rs.match(own) if lead is None or lead.report is None else {}
+        triggers.update(_phrases(own, risks))
         issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements}
+        own_actors = self._addressees(masked, found, issuers)
+        inherited = lead.addressees if lead is not None else []
+        if any(e.key in self.cues.always_inherited for e in inherited) or not own_actors:
+            addressees = _dedup([*inherited, *own_actors])
+        else:
+            addressees = own_actors
         return MeasureFact(
             iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
-            fallback=fallback, addressees=self._addressees(masked, found, issuers),
+            fallback=fallback, addressees=addressees,
             treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
-            mitigates=sorted(mitigates - {rs.fallback}),
+            mitigates=sorted(set(risks) - {rs.fallback}), triggers=triggers,
         )
 
-    def _addressees(self, masked: str, found: list[Match], issuers: set[tuple[str, str]]) -> list[Entity]:
-        """Actors a measure calls upon: States, coalitions and groups of States it names, not as object."""
+    def _select(self, matched: dict[str, tuple[int, int]], own: str) -> dict[str, tuple[int, int]]:
+        """The types a step is of: generic ones only when alone, then those of the longest phrases."""
+        specific = {t: span for t, span in matched.items() if t not in self.cues.generic_types}
+        if specific:
+            matched = specific
+        if len(matched) > self.cues.max_types:
+            def words(span: tuple[int, int]) -> int:  # the length of the matched phrase
+                return len(re.sub(r"\s", "", own[span[0]:span[1]]))
+            ranked = sorted(matched.items(), key=lambda kv: (-words(kv[1]), kv[1][0]))
+            matched = dict(ranked[:self.cues.max_types])
+        return matched
+
+    def _actors(self, masked: str, found: list[Match]) -> list[Match]:
+        """States, coalitions and organizations of the gazetteer, and the groups only addressees are."""
+        out = [m for m in found if m.entity.kind in ("state", "coalition", "org")]
+        names = [(m.start, m.end) for m in found]
+        for a, b, e in self.cues.groups.finditer(masked):
+            if e is None or any(a < y and x < b for x, y in names):
+                continue
+            if masked[a].isascii() and ((a > 0 and masked[a - 1].isalnum()) or (b < len(masked) and
+                                                                               masked[b].isalnum())):
+                continue
+            out.append(Match(a, b, e, masked[a:b]))
+        return sorted(out, key=lambda m: m.start)
+
+    def _addressees(self, masked: str, found: list[Match], issuers: set[tuple[str, str]],
+                    strict: bool = False) -> list[Entity]:
+        """Actors a text calls upon: named right after a call verb (请, 呼吁 …), or opening a clause and
+        followed by what they are to do; unless `strict`, also groups and States it names that are not
+        the object of the action (对, 向 …) or a possessor (…的)."""
         out = []
-        for m in found:
+        for m in self._actors(masked, found):
             e = m.entity
-            if e.kind not in ("state", "coalition", "org") or (e.kind, e.key) in issuers:
+            if (e.kind, e.key) in issuers:
                 continue
-            before = masked[max(0, m.start - 4):m.start].rstrip()
-            if e.kind == "org" and e.org_kind != "group":
-                if self.cues.call_verbs.search(before):
-                    out.append(e)
+            before = masked[max(0, m.start - 30):m.start]
+            if self.cues.call_before.search(before):
+                out.append(e)
                 continue
-            if before[-1:] in ("对", "向", "为", "给", "与", "同") or masked[m.end:m.end + 2] in ("发表", "宣布"):
-                continue  # the object of the action, or the author of a statement
+            if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
+                                          or _IN_PARTICULAR.search(before)):
+                out.append(e)
+                continue
+            if strict or e.kind == "org":
+                continue  # a body or a group of States is called upon only by name after a call verb or as subject
+            if self.cues.object_before.search(before) or masked[m.end:m.end + 2] in ("发表", "宣布") \
+                    or masked[m.end:m.end + 1] == "的":
+                continue  # the object of the action, a possessor, or the author of a statement
             out.append(e)
         return _dedup(out)
+
+    def _calls(self, masked: str, found: list[Match]) -> bool:
+        """Whether a narrative paragraph itself calls on someone: an actor after a call verb, or
+        opening a clause with a modal (核武器国家应…)."""
+        for m in self._actors(masked, found):
+            before = masked[max(0, m.start - 30):m.start]
+            if self.cues.call_before.search(before):
+                return True
+            if _opens_clause(before) and self.cues.modal_after.match(masked, m.end):
+                return True
+        return False
 
     def _list_risk(self, u: UnitFacts, own: str, path: str, risky: bool) -> RiskFact:
         rs = self.lex.risks
         types = sorted(rs.match(own))
         fallback = not types
         return RiskFact(f"{u.iri}/risk", u.iri, path, own.strip() or u.text, types or [rs.fallback], fallback,
-                        risky)
+                        risky, _phrases(own, rs.match(own)))
 
     def _narrative_risks(self, u: UnitFacts, own: str, path: str) -> list[RiskFact]:
         """One risk per risk type named in a sentence that speaks of risk (no list needed)."""
         rs: Scheme = self.lex.risks
-        first: dict[str, str] = {}
+        first: dict[str, tuple[str, str]] = {}
         for m in SENTENCE_RE.finditer(own):
             sentence = m.group(0).strip()
             if not sentence or not self.cues.risk_signal.search(sentence):
                 continue
-            for t in rs.match(sentence):
-                first.setdefault(t, sentence)
-        return [RiskFact(f"{u.iri}/risk/{t.rsplit('/', 1)[-1]}", u.iri, path, q, [t], False, False)
-                for t, q in sorted(first.items())]
+            for t, phrase in _phrases(sentence, rs.match(sentence)).items():
+                first.setdefault(t, (sentence, phrase))
+        return [RiskFact(f"{u.iri}/risk/{t.rsplit('/', 1)[-1]}", u.iri, path, q, [t], False, False, {t: phrase})
+                for t, (q, phrase) in sorted(first.items())]
+
+
+_YEAR_BEFORE = re.compile(r"(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该)\s*$")
+#: `…，特别是核武器国家`: a name that extends the list of those called upon
+_IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*$")
+
+
+def _opens_clause(before: str) -> bool:
+    """Whether a name after `before` opens its clause (`2026 年审议大会…`, `…，特别是核武器国家`)."""
+    b = _YEAR_BEFORE.sub("", before).rstrip()
+    return not b or b[-1] in "，,；;：:。" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
+
+
+def _phrases(text: str, spans: dict[str, tuple[int, int]]) -> dict[str, str]:
+    """Concept → the words of `text` its trigger matched (line breaks of the PDF taken out)."""
+    return {c: re.sub(r"\s*\n\s*", "", text[a:b]) for c, (a, b) in spans.items()}
 
 
 def _merge_statements(facts: list[StatementFact]) -> list[StatementFact]:

@@ -53,6 +53,8 @@ class UnitFacts:
     cites: list[tuple[str, str]] = field(default_factory=list)  # (symbol, quote)
     urls: list[str] = field(default_factory=list)
     statements: list[StatementFact] = field(default_factory=list)
+    #: whom the unit calls upon (a measure's addressees; a list lead's, which its items inherit)
+    addressees: list[Entity] = field(default_factory=list)
 
 
 @dataclass
@@ -67,6 +69,8 @@ class MeasureFact:
     treaties: list[Entity]
     articles: list[tuple[Entity, str]]
     mitigates: list[str]
+    #: type or risk-type IRI → the trigger phrase (as printed) that gave it: why the measure is typed so
+    triggers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,6 +82,8 @@ class RiskFact:
     types: list[str]
     fallback: bool
     risky_action: bool
+    #: risk-type IRI → the trigger phrase (as printed) that gave it
+    triggers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,5 +149,9 @@ class Lead:
     risk_types: set[str]
     #: a report's contents (`…定期提供标准化资料，除其他外说明：`): the only measure types of its items
     report: list[str] | None = None
+    #: whom the lead calls upon (`集团促请审议大会：`, `敦促核武器国家：`)
+    addressees: list[Entity] = field(default_factory=list)
+    #: measure type → the lead's words that gave it
+    triggers: dict[str, str] = field(default_factory=dict)
 
 

@@ -222,9 +222,18 @@ class Meetings:
         return None
 
     def city_en(self, city_zh: str | None) -> str | None:
+        """English name of a city printed in Chinese (or already printed in English)."""
         if not city_zh:
             return None
-        return self.cities.get(city_zh.strip())
+        name = city_zh.strip()
+        return self.cities.get(name) or (name if name in self.cities.values() else None)
+
+    def city_zh(self, city: str | None) -> str | None:
+        """Chinese name of a city as printed: English covers print "Vienna", Chinese ones 维也纳."""
+        if not city:
+            return None
+        name = city.strip()
+        return next((zh for zh, en in self.cities.items() if en == name), name)
 
 
 # --- statements ----------------------------------------------------------------------------
@@ -273,7 +282,9 @@ class Gazetteer:
                          list(self.names), dict(self.statements), self.meetings, self.cue_window,
                          _statement_matcher=self._statement_matcher)
 
-    def _add(self, entity: Entity, zh_names: Iterable[str], latin: Iterable[str] = ()) -> None:
+    def _add(self, entity: Entity, zh_names: Iterable[str], latin: Iterable[str] = (),
+             en_names: Iterable[str] = ()) -> None:
+        """Register an entity under its Chinese names, its abbreviations (`latin`) and its English names."""
         table = {"state": self.states, "coalition": self.coalitions, "org": self.orgs, "treaty": self.treaties}
         table[entity.kind][entity.key] = entity
         for n in zh_names:
@@ -281,6 +292,10 @@ class Gazetteer:
                 self.names.append((n, entity))
         for n in latin:
             if n and (len(n) >= 3 or any(c.isdigit() for c in n)):
+                self.names.append((n, entity))
+        for n in en_names:
+            # three letters or more: two-letter forms ("UK", "US") are too often parts of other words
+            if n and len(n) >= 3:
                 self.names.append((n, entity))
         self._matcher = None
 
@@ -364,6 +379,16 @@ class Gazetteer:
         return None
 
 
+_INVERTED = re.compile(r"(.+?) \((.+)\)")
+
+
+def _uninverted(name: str) -> str:
+    """The UN sort form read the way a sentence prints it: "Bolivia (Plurinational State of)" ->
+    "Plurinational State of Bolivia"; names without brackets come back as they are."""
+    m = _INVERTED.fullmatch(name)
+    return f"{m.group(2)} {m.group(1)}" if m else name
+
+
 def _split(cell: str) -> list[str]:
     return [x.strip() for x in cell.split("|") if x.strip()]
 
@@ -375,22 +400,30 @@ def _load_base() -> Gazetteer:
 
     g = Gazetteer()
     cldr_zh = Locale("zh").territories
+    cldr_en = Locale("en").territories
     with (DATA_DIR / "states.tsv").open(encoding="utf-8") as f:
         rows = [r for r in csv.reader((ln for ln in f if not ln.startswith("#")), delimiter="\t") if r]
-    for iso, npt, _un, en, _en_formal, zh, zh_formal, zh_aliases, _en_aliases in rows:
+    for iso, npt, _un, en, en_formal, zh, zh_formal, zh_aliases, en_aliases in rows:
         e = Entity("state", iso, en=en, zh=zh, npt_status=npt)
         zh_names = [cldr_zh.get(iso, ""), zh, zh_formal, *_split(zh_aliases)]
-        g._add(e, dict.fromkeys(zh_names))
+        # CLDR's English short name ("South Korea"), the UN short name ("Republic of Korea"), the UN
+        # formal name ("United Kingdom of Great Britain and Northern Ireland") and the UN sort form
+        # turned round ("Netherlands (Kingdom of the)" -> "Kingdom of the Netherlands")
+        en_names = [cldr_en.get(iso, ""), en, en_formal, _uninverted(en), *_split(en_aliases)]
+        g._add(e, dict.fromkeys(zh_names), en_names=dict.fromkeys(en_names))
     for c in load_json("coalitions.json")["coalitions"]:
         e = Entity("coalition", c["slug"], c["en"], c["zh"], c.get("abbreviation"))
-        g._add(e, [c["zh"], *c.get("zh_aliases", [])], [c.get("abbreviation") or ""])
+        g._add(e, [c["zh"], *c.get("zh_aliases", [])], [c.get("abbreviation") or ""],
+               [c["en"], *c.get("en_aliases", [])])
     for o in load_json("organizations.json")["organizations"]:
         e = Entity("org", o["slug"], o["en"], o["zh"], o.get("abbreviation"), org_kind=o.get("kind", "body"))
-        g._add(e, [o["zh"], *o.get("zh_aliases", [])], [o.get("abbreviation") or ""])
+        g._add(e, [o["zh"], *o.get("zh_aliases", [])], [o.get("abbreviation") or ""],
+               [o["en"], *o.get("en_aliases", [])])
     for t in load_json("treaties.json")["treaties"]:
         e = Entity("treaty", t["slug"], t["en"], t["zh"], t.get("abbreviation"),
                    proposed=bool(t.get("proposed")), default=bool(t.get("default")))
-        g._add(e, [t["zh"], *t.get("zh_aliases", [])], [t.get("abbreviation") or ""])
+        g._add(e, [t["zh"], *t.get("zh_aliases", [])], [t.get("abbreviation") or ""],
+               [t["en"], *t.get("en_aliases", [])])
     for n in load_json("cues.json")["not_names"]:
         g.names.append((n, None))
     statements = load_json("statements.json")

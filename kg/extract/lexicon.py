@@ -7,9 +7,15 @@ is exactly the one the builder applies. In a trigger, `…` is a gap of up to `G
 within one clause.
 
 Chinese has no spaces between words, so a trigger can occur inside a longer word that means
-something else (和平利用核能 "peaceful uses of nuclear energy" inside 利用核能力 "use nuclear
-capabilities"). `kg/data/cues.json` lists such words (`non_trigger_words`): a trigger that
-begins or ends strictly inside one of them is not a match.
+something else (议定书 "protocol" inside 附加议定书 "additional protocol"). A trigger matches
+only where words begin and end (`kg.extract.segment`, jieba with the gazetteer's names and the
+schemes' phrases as its user dictionary); `kg/data/cues.json` lists words the segmenter does not
+know (`non_trigger_words`): a trigger that begins or ends strictly inside one is not a match.
+English triggers (@en labels) match case-insensitively, as whole words.
+
+A concept's `npt:mitigates` in the scheme says which kinds of risk measures of the type are meant
+to reduce; it documents the scheme and is not copied onto each measure (a measure mitigates what
+its own text names).
 """
 
 from __future__ import annotations
@@ -24,10 +30,14 @@ import ahocorasick
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from kg import resources, vocab
+from kg.extract import segment
 from kg.extract.gazetteer import Compacted, fold, load_json
 
-GAP = 16
+GAP = 24
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+GAP_EN = 40  # English words are longer: the same reach in words
 _GAP_CHARS = f"[^，。；;：:！？!?\\n]{{0,{GAP}}}?"
+_GAP_CHARS_EN = f"[^。；;：:！？!?\\n]{{0,{GAP_EN}}}?"
 
 #: Concepts that no trigger assigns: the type of a measure or risk nothing more specific matched.
 FALLBACK_MEASURE_TYPE = vocab.MEASURE_TYPE_NS + "other-measure"
@@ -62,18 +72,19 @@ class Scheme:
         self.fallback = fallback
         self._ancestors = {c: self._ancestors_of(c) for c in concepts}
         # Several triggers can share a head: the automaton keeps a list per head.
-        grouped: dict[str, list[tuple[str, re.Pattern[str] | None]]] = {}
+        grouped: dict[str, list[tuple[str, tuple[re.Pattern[str], int] | None]]] = {}
         for c in sorted(concepts.values(), key=lambda c: c.iri):
             if c.iri == fallback:
                 continue
             for trig in sorted(c.triggers):
-                parts = fold(trig).replace("\n", "").split("…")
+                parts = _key(trig).split("…")
                 head, rest = parts[0], parts[1:]
                 if not head:
                     continue
                 tail = None
-                if rest:
-                    tail = re.compile("".join(_GAP_CHARS + re.escape(p) for p in rest))
+                if rest:  # the gaps' pattern, and the length of the last part (which must end a word)
+                    gap = _GAP_CHARS_EN if all(x.isascii() for x in parts) else _GAP_CHARS
+                    tail = (re.compile("".join(gap + re.escape(p) for p in rest)), len(rest[-1]))
                 grouped.setdefault(head, []).append((c.iri, tail))
         self._triggers = _automaton({h: (len(h), vals) for h, vals in grouped.items()})
         words = {w for w in map(fold, non_trigger_words) if len(w) > 1}
@@ -93,7 +104,9 @@ class Scheme:
         """Concepts whose triggers occur in `text` → span of the first occurrence; most specific only."""
         if self._triggers is None:
             return {}
-        text = fold(text)
+        text = _key(text, keep_newlines=True)
+        if "\n" in text and not _CJK.search(text):
+            text = text.replace("\n", " ")  # English: a line break is a space between words
         c = Compacted(text, "\n") if "\n" in text else None
         t = c.text if c is not None else text
         hits = list(self._triggers.iter(t))
@@ -107,14 +120,20 @@ class Scheme:
             start, end = last - n + 1, last + 1
             if inside and (start in inside or end in inside):
                 continue
+            head_ok: bool | None = None
             for iri, tail in vals:
                 if iri in found:
                     continue
+                if head_ok is None:
+                    head_ok = segment.is_word(t, start, end)
                 if tail is None:
+                    if not head_ok:
+                        continue
                     span = (start, end)
                 else:
-                    m = tail.match(t, end)
-                    if m is None or (inside and m.end() in inside):
+                    m = tail[0].match(t, end)
+                    if m is None or (inside and m.end() in inside) or not head_ok \
+                            or not segment.is_word(t, m.end() - tail[1], m.end(), check_start=False):
                         continue
                     span = (start, m.end())
                 found[iri] = span if c is None else (c.start(span[0]), c.end(span[1]))
@@ -134,11 +153,18 @@ class Scheme:
         drop = set().union(*(self._ancestors[c] for c in found))
         return {c: span for c, span in found.items() if c not in drop} if drop else found
 
-    def mitigated_by(self, iris: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        for iri in iris:
-            out |= self.concepts[iri].mitigates
-        return out
+
+def _key(text: str, keep_newlines: bool = False) -> str:
+    """Text as triggers are matched: folded, lower-cased (English), one character for one.
+
+    PDF text hyphenates English words across lines (`disarma-\nment`); the hyphen and the break
+    stay, so a trigger there is not found; the reader (kg/read) joins such words.
+    """
+    out = fold(text)
+    low = out.lower()
+    if len(low) == len(out):  # lower() keeps offsets for all but a few letters (İ)
+        out = low
+    return out if keep_newlines else out.replace("\n", "")
 
 
 def _automaton(words: dict[str, object]) -> ahocorasick.Automaton | None:
@@ -186,6 +212,7 @@ def _read_scheme(path: Path, concept_class: NamedNode, scheme_iri: str, fallback
         c.mitigates = {x.object.value for x in store.quads_for_pattern(s, npt.mitigates, None)}
         for prop in (skos.prefLabel, skos.altLabel, skos.hiddenLabel):
             c.triggers.update(_literal_values(store, s, prop, "zh"))
+            c.triggers.update(_literal_values(store, s, prop, "en"))
         concepts[c.iri] = c
     return Scheme(scheme_iri, concepts, fallback, non_trigger_words)
 

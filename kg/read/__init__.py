@@ -5,7 +5,8 @@ world. Everything later stages need from it is in `kg.read.model`.
 """
 
 from kg.read.model import Footnote, Header, Item, Paragraph, ParsedPaper, ParseWarning, Section
-from kg.read.paper import parse_file, parse_text
+from kg.read.paper import parse_file, parse_text, read_file
+from kg.read.pdf import PdfReadError
 
 __all__ = [
            "Footnote",
@@ -14,7 +15,9 @@ __all__ = [
            "Paragraph",
            "ParseWarning",
            "ParsedPaper",
+           "PdfReadError",
            "Section",
            "parse_file",
            "parse_text",
+           "read_file",
 ]

@@ -31,6 +31,8 @@ from kg.util.text import display_width
 PARA_RE = re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*(.*)$")
 NUM_HEADING_RE = re.compile(
     rf"^(?P<num>[{CN_NUMERALS}]{{1,3}}|[IVX]{{1,5}}|[A-Z])\s*[.．]\s*(?P<rest>[^\x00-\x7f].*)$"
+    # English: "II. Nuclear disarmament", "A. Nuclear safety" (no sentence punctuation after the words)
+    r"|^(?P<num_en>[IVX]{1,5}|[A-H])\.\s+(?P<rest_en>[A-Z][^.;:!?]{0,78})$"
 )
 _RUN_HEADING_NUMBER = re.compile(rf"^(?P<num>[{CN_NUMERALS}]{{1,3}})\s*[、.．]\s*(?P<rest>.+)$")
 
@@ -59,12 +61,13 @@ _COUNTER = r"(?:[年月号段条款项页秒个名次届%％]|日(?!本))"
 DIGIT_START = re.compile(rf"^(\d{{1,2}})(?![\d.．/])\s*(?!{_COUNTER})(\S.*)$")
 _SEEN = re.compile(rf"[{SUPERSCRIPTS}]{{1,2}}|[{STARS}]{{1,3}}")
 # A plain-digit mark as it usually stands: glued to the text before it, a space or line end after it.
-_SEEN_DIGIT = re.compile(rf"(?<=[{CJK}。，；：、！？”’》」』）)\]])(?<!第)(\d{{1,2}})(?=\s|$)")
+_AFTER_MARK = rf"(?:(?<=[{CJK}。，；：、！？”’》」』）)\]])|(?<=[A-Za-z)\]][.,;:”’\"]))"  # CJK text; "Treaty."
+_SEEN_DIGIT = re.compile(rf"{_AFTER_MARK}(?<!第)(\d{{1,2}})(?=\s|$)")
 
 MARK_RE = re.compile(
     rf"(?P<sup>[{SUPERSCRIPTS}]{{1,2}})"
     rf"|(?P<star>[{STARS}]{{1,3}})"
-    rf"|(?<=[{CJK}。，；：、！？”’》」』）)\]])(?<!第)(?P<num>\d{{1,2}})"
+    rf"|{_AFTER_MARK}(?<!第)(?P<num>\d{{1,2}})"
     rf"(?![\d.．/:：\-－~～])(?!\s*{_COUNTER})(?!点)"
 )
 _MARK_HINT = re.compile(rf"[{SUPERSCRIPTS}{STARS}\d]")
@@ -72,7 +75,9 @@ _MARK_HINT = re.compile(rf"[{SUPERSCRIPTS}{STARS}\d]")
 _CJK_RE = re.compile(f"[{CJK}]")
 _DIGIT = re.compile(r"\d")
 # Headings carry no sentence punctuation; a run of lines with any is body text.
-_SENTENCE_PUNCT = re.compile(r"[。；！？]")
+_SENTENCE_PUNCT = re.compile(r"[。；！？]|[.;!?](?:\s|$)")
+# An English heading: a capital first, no sentence punctuation or comma at its end.
+_LATIN_HEADING = re.compile(r"^[A-Z][A-Za-z'’\-]*(?:\s+\S+){0,11}$")
 
 #: Longest text (characters) read as a heading; longer runs are body text.
 MAX_HEADING = 80
@@ -199,6 +204,7 @@ class BodyParser:
         self.widths = [display_width(ln.s, ambiguous=2) for ln in lines]
         self.full_width = _full_width(self.widths[start:])
         self.last_width = 0
+        self.pos = start  # index of the line being read, for looking ahead
 
     # ---- helpers -------------------------------------------------------------------------
 
@@ -345,6 +351,7 @@ class BodyParser:
         return False
 
     def _body_line(self, i: int) -> int:
+        self.pos = i
         ln = self.lines[i]
         s = ln.s
         m = PARA_RE.match(s)
@@ -358,7 +365,7 @@ class BodyParser:
         else:
             m = NUM_HEADING_RE.match(s)
             if m:
-                self._new_section(m.group("num"), m.group("rest"), ln.no)
+                self._new_section(m.group("num") or m.group("num_en"), m.group("rest") or m.group("rest_en"), ln.no)
                 return i + 1
             if self._item_line(ln):
                 return i + 1
@@ -430,7 +437,8 @@ class BodyParser:
             parts.append(lines[j])
             total += len(s)
             j += 1
-        if not parts or j >= len(lines) or total > MAX_HEADING or not any(_CJK_RE.search(p.s) for p in parts):
+        if not parts or j >= len(lines) or total > MAX_HEADING or not any(
+                _CJK_RE.search(p.s) or (_LATIN_HEADING.match(p.s) and p.s[-1] not in ",;:") for p in parts):
             return None
         end = j
         if RULE_RE.match(lines[j].s) or self._footnote_start(lines[j].s):
@@ -537,6 +545,13 @@ class BodyParser:
             value = cn_to_int(label)
             return value is not None and self._numeral(para, label, value, rest, line, balanced)
         base, trailing = self._letter_context(para)
+        last = para.items[-1] if para.items else None
+        value = roman_value(label, letters="ivxl")
+        if value is not None and self._roman_here(para, last, label, value):
+            if not balanced:
+                self._warn(line, f"unbalanced bracket in item marker ({label}")
+            parent = last if last is not None and last.kind == "letter" else None
+            return self._add_child(para, parent, "numeral", label, rest, line)
         if len(set(label)) == 1:
             idx = letter_index(label)
             if idx == base + 1 or (trailing and idx == base + len(trailing) + 1):
@@ -544,14 +559,6 @@ class BodyParser:
                     self._warn(line, f"unbalanced bracket in item marker ({label}")
                 self._add_letter(para, label, idx, base, trailing, rest, line)
                 return True
-        last = para.items[-1] if para.items else None
-        value = roman_value(label, letters="ivxl")
-        if value is not None and last is not None and last.kind == "letter":
-            done = sum(1 for c in last.children if c.kind == "numeral")
-            if value == done + 1:
-                if not balanced:
-                    self._warn(line, f"unbalanced bracket in item marker ({label}")
-                return self._add_child(para, last, "numeral", label, rest, line)
         if not balanced or len(set(label)) != 1 or self._mid_sentence():
             return False  # an inline "(b)" that a line break put at the start of a line
         expected = letter_at(base + 1)
@@ -559,6 +566,42 @@ class BodyParser:
                          f"({label}) where ({expected}) was expected")
         self._add_letter(para, label, letter_index(label), base, [], rest, line)
         return True
+
+    def _roman_here(self, para: _Para, last: _Item | None, label: str, value: int) -> bool:
+        """Whether "(i)", "(v)", "(x)" … is a Roman sub-item here rather than the next letter.
+
+        After (h), "(i)" can be either. It is a sub-item when it continues a run of sub-items,
+        when the item above it ends with a colon, or when the next marker is the next numeral
+        ("(ii)"); it is a letter when it continues the letters and none of that holds.
+        """
+        if last is not None and last.kind == "letter":
+            done = sum(1 for c in last.children if c.kind == "numeral")
+        elif last is not None and last.kind == "numeral" and last.parent is None:
+            done = sum(1 for c in para.items if c.kind == "numeral")
+        elif last is None:
+            done = 0
+        else:
+            return False
+        if value != done + 1:
+            return False
+        base, trailing = self._letter_context(para)
+        as_letter = len(set(label)) == 1 and letter_index(label) in (base + 1, base + len(trailing) + 1)
+        if not as_letter or done > 0:
+            return True
+        if last is not None and ends_with_colon(last.text.tail()):
+            return True
+        nxt = self._next_marker()
+        return nxt is not None and roman_value(nxt, letters="ivxl") == value + 1
+
+    def _next_marker(self, limit: int = 40) -> str | None:
+        """The label of the next item marker after the current line, if one comes before the next paragraph."""
+        for ln in self.lines[self.pos + 1 : self.pos + 1 + limit]:
+            if PARA_RE.match(ln.s) and self._is_para_start(ln.s):
+                return None
+            m = ITEM_RE.match(ln.s)
+            if m:
+                return m.group("lab")
+        return None
 
     def _add_letter(self, para: _Para, label: str, idx: int, base: int, trailing: list[_Item],
                     rest: str, line: int) -> None:

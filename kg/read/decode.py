@@ -69,7 +69,7 @@ def decode_bytes(raw: bytes, path: Path | str = "<text>") -> str:
     if not raw.strip():
         raise PaperError(path, "file is empty")
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
-        raise PaperError(path, "this is a PDF file, not text: extract its text first (e.g. pdftotext)")
+        raise PaperError(path, "this is a PDF file, not text: name it .pdf to read it as a PDF")
     encoding, body = _detect(raw, path)
     try:
         text = body.decode(encoding)

@@ -9,6 +9,7 @@ submitter line, which is recognised by how it ends (……提交的工作文件)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ SUBMITTER_RE = re.compile(
     rf"(?:提交|提出|递交)的[{CJK}]{{0,6}}?文件\s*(?:[{STARS}{SUPERSCRIPTS}]{{1,3}}|\d{{1,2}})?$"
 )
 _SUBMIT_VERB = re.compile(r"(?:提交|提出|递交)的")
+# "Working paper submitted by …": the English line names who submits the paper at its start.
+SUBMITTER_EN_RE = re.compile(
+    r"^(?:Joint\s+|Revised\s+)?(?:[Ww]orking\s+paper|[Pp]aper|[Dd]ocument)\s+(?:jointly\s+)?"
+    r"(?:submitted|presented|prepared)\s+by\b")
 
 # "2023 年 7 月 31 日至 8 月 11 日，维也纳": meeting dates (a range may cross months and years), then the city.
 MEETING_DATES_RE = re.compile(
@@ -34,6 +39,22 @@ MEETING_DATES_RE = re.compile(
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
 _MONTH_ALT = "|".join(m.capitalize() + (f"|{m[:3].capitalize()}\\.?" if len(m) > 3 else "") for m in _MONTHS)
+
+# "Vienna, 31 July–11 August 2023", "New York, 1–26 August 2022", "Geneva, 30 April–11 May 2012".
+MEETING_DATES_EN_RE = re.compile(
+    rf"(?:(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s*,\s*)?"
+    rf"(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_MONTH_ALT}))?(?:\s+(?P<y1>\d{{4}}))?\s*(?:[-–—]|to)\s*"
+    rf"(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_ALT})\s+(?P<y2>\d{{4}})\b"
+)
+#: The ordinal of a session as an English cover prints it ("First session").
+_EN_ORDINALS = {w: i for i, w in enumerate(
+    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), 1)}
+# The words of the conference's name, as English covers wrap it over two or three lines:
+# "Preparatory Committee for the 2026 Review Conference of the / Parties to the Treaty on the
+# Non-Proliferation of / Nuclear Weapons". A line made only of these continues the name.
+_CONFERENCE_WORDS = re.compile(
+    r"\b(?:Preparatory|Committee|Review|Conference|Parties|Party|Treaty|Non-Proliferation|Nuclear|Weapons|"
+    r"Extension|and|for|the|of|to|on)\b|\b\d{4}\b")
 
 _ZH_LANGUAGES = {"中文": "zh", "英文": "en", "法文": "fr", "西班牙文": "es", "俄文": "ru", "阿拉伯文": "ar"}
 
@@ -132,6 +153,13 @@ def _session(m: re.Match[str], f: _Found) -> None:
         f.values["prepcom"] = True
 
 
+def _session_en(m: re.Match[str], f: _Found) -> None:
+    n = _EN_ORDINALS.get(m.group(1).lower())
+    if n:
+        f.values["session"] = n
+        f.values["prepcom"] = True
+
+
 def _symbol_suffix(m: re.Match[str], f: _Found) -> None:
     f.values["symbol_suffix"] = m.group()
 
@@ -157,6 +185,11 @@ _TOKENS: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"筹备委员会"), _prepcom),
     (re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*届\s*会议"), _session),
     (re.compile(r"(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z][)）])?"), _ignore),
+    (re.compile(r"Preparatory\s+Committee", re.I), _prepcom),
+    (re.compile(r"\b(\d{4})\s+Review\s+Conference\b"), _conference),
+    (re.compile(r"\b(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\s+session\b", re.I),
+     _session_en),
+    (re.compile(r"(?:Provisional\s+)?[Aa]genda\s+item\s+\d+(?:\s*\([a-z]\))?"), _ignore),
 )
 _LEFTOVER = re.compile(r"[\s,，.;；:：、*]+")
 
@@ -171,6 +204,11 @@ def read_cover_line(s: str) -> _Found | None:
         _meeting_dates(m, found)
         rest = rest[: m.start()] + " " + rest[m.end():]
         matched = True
+    m = MEETING_DATES_EN_RE.search(rest) if not matched else None
+    if m:
+        _meeting_dates_en(m, found)
+        rest = rest[: m.start()] + " " + rest[m.end():]
+        matched = True
     for pattern, handler in _TOKENS:
         if pattern.search(rest):
             matched = True
@@ -180,6 +218,9 @@ def read_cover_line(s: str) -> _Found | None:
                 return " "
             rest = pattern.sub(take, rest)
     rest = _LEFTOVER.sub(" ", rest).strip()
+    if rest and ("prepcom" in found.values or "conference_year" in found.values):
+        # the rest of the conference's English name: "… of the Parties to the Treaty"
+        rest = _LEFTOVER.sub(" ", _CONFERENCE_WORDS.sub(" ", rest)).strip()
     if rest:
         code = language_code(rest)
         if code is None:
@@ -216,6 +257,27 @@ def _meeting_dates(m: re.Match[str], found: _Found) -> None:
         found.values["city"] = g["city"]
 
 
+def _meeting_dates_en(m: re.Match[str], found: _Found) -> None:
+    g = m.groupdict()
+    end = _english_date(g["d2"], g["m2"], g["y2"])
+    if end is None:
+        found.notes.append(f"not a date: {m.group()!r}")
+        return
+    month1 = g["m1"] or g["m2"]
+    year1 = g["y1"] or (str(end.year - 1) if g["m1"] and _english_date("1", g["m1"], "2000") and
+                        _english_date("1", g["m1"], "2000").month > end.month else str(end.year))
+    start = _english_date(g["d1"], month1, year1)
+    if start is None:
+        found.notes.append(f"not a date: {m.group()!r}")
+        return
+    if end < start:
+        found.notes.append(f"meeting ends ({end}) before it starts ({start})")
+    found.values["start_date"] = start
+    found.values["end_date"] = end
+    if g["city"]:
+        found.values["city"] = g["city"]
+
+
 @dataclass
 class HeaderResult:
     """The header and where the body starts (index into the list of non-blank lines)."""
@@ -225,6 +287,52 @@ class HeaderResult:
     submitter: list[Line]
     body_start: int
     warnings: list[ParseWarning]
+
+
+_OPEN_EN_END = re.compile(r"(?:,|\band|\bof|\bthe|\bby|\bbehalf|\bfor|\(|\bon)$")
+
+
+def _find_submitter_en(pre: list[Line], after: int) -> tuple[int, int] | None:
+    """First and last index of an English submitter line ("Working paper submitted by …").
+
+    It ends at the paragraph gap after it (a blank line, in text and in the PDF reader's output);
+    where a text has no blank lines, at the first line that leaves nothing open (a list, a bracket).
+    `after` is the number of the source line that follows `pre`.
+    """
+    for i in range(len(pre) - 1, -1, -1):
+        if not SUBMITTER_EN_RE.match(pre[i].s):
+            continue
+        numbers = [ln.no for ln in pre[i:]] + [after]
+        gapped = any(b > a + 1 for a, b in itertools.pairwise(numbers))
+        end = i
+        while end + 1 < len(pre):
+            text = " ".join(ln.s for ln in pre[i : end + 1])
+            nxt = pre[end + 1]
+            still_open = bool(_OPEN_EN_END.search(text)) or text.count("(") > text.count(")")
+            if _ONLY_MARKS.fullmatch(nxt.s):
+                end += 1
+                break
+            if gapped:
+                goes_on = still_open or nxt.no == pre[end].no + 1
+            else:
+                goes_on = still_open or nxt.s[:1].islower() or bool(_CONTINUES_LIST.match(nxt.s))
+            if not goes_on:
+                break
+            end += 1
+        return i, end
+    return None
+
+
+#: How a wrapped English list of States goes on: "Ethiopia, Finland, …", "and Switzerland on behalf of …".
+_CONTINUES_LIST = re.compile(r"^(?:[A-Z][\w'’-]*(?:\s[\w'’()-]+){0,6}\s?[,)]|and\b|on behalf\b|the\s)")
+
+
+def _continues_conference(prev: str, s: str) -> bool:
+    """A line that goes on with the English conference name begun on the cover line above it."""
+    if re.search(r"Weapons\s*$", prev) or not re.search(r"Conference|Committee|Parties|Treaty|Proliferation|of\s*$"
+                                                           r"|the\s*$", prev):
+        return False
+    return not _LEFTOVER.sub(" ", _CONFERENCE_WORDS.sub(" ", s)).strip()
 
 
 def _find_submitter(pre: list[Line]) -> tuple[int, int] | None:
@@ -285,8 +393,12 @@ def parse_header(lines: list[Line], first_para: int) -> HeaderResult:
     header = Header()
     warnings: list[ParseWarning] = []
     covers: list[_Found | None] = [read_cover_line(ln.s) for ln in pre]
+    for k in range(1, len(pre)):
+        if covers[k] is None and covers[k - 1] is not None and _continues_conference(pre[k - 1].s, pre[k].s):
+            covers[k] = _Found()
 
-    found = _find_submitter(pre)
+    english = _find_submitter_en(pre, lines[first_para].no if first_para < len(lines) else 1 << 30)
+    found = english or _find_submitter(pre)
     if found is None:
         # No submitter line: the header is the run of cover lines at the top.
         body_start = 0
@@ -298,11 +410,12 @@ def parse_header(lines: list[Line], first_para: int) -> HeaderResult:
                                          "no header found (no cover lines, no submitter line)"))
         else:
             warnings.append(ParseWarning(pre[body_start - 1].no,
-                                         "no submitter line found (……提交的工作文件); title not read"))
+                                         "no submitter line found (……提交的工作文件, Working paper submitted by …); "
+                                         "title not read"))
         return HeaderResult(header, [], [], body_start, warnings)
 
     start, end = found
-    while start > 0 and covers[start - 1] is None:
+    while english is None and start > 0 and covers[start - 1] is None:
         so_far = "".join(ln.s for ln in pre[start : end + 1])
         strong = (_joins_submitter(pre[start - 1].s, pre[start].s, so_far, start == found[0])
                   or _unopened_bracket(so_far))

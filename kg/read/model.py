@@ -83,7 +83,7 @@ class Header:
 
     symbol: str | None = None  # e.g. "NPT/CONF.2026/PC.II/WP.42", only when printed
     issue_date: dt.date | None = None
-    language: str | None = None  # "zh" when the paper says "Chinese"
+    language: str | None = None  # the text's language ("zh", "en"), detected from the paragraphs
     original_language: str | None = None  # "en" for "Original: English"
     conference_year: int | None = None  # from "2026 年审议大会"
     prepcom: bool = False  # "筹备委员会" printed, or a session line present

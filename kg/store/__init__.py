@@ -18,12 +18,39 @@ from kg.store.errors import (
 )
 from kg.store.load import load_dataset, load_into
 from kg.store.oxigraph import OxigraphStore, StoreSpec, describe_in_store, dump_store, memory_store, run_query
+from kg.store.results import DEFAULT_FORMATS, Formats, QueryResult, ResultFormat, ResultKind, format_from_media_type
 from kg.store.sparqltext import Token, names_own_dataset, sparql_tokens
 from kg.store.stream import start_query_thread
-from kg.store.results import DEFAULT_FORMATS, Formats, QueryResult, ResultFormat, ResultKind, format_from_media_type
 
-__all__ = ["DEFAULT_FORMATS", "MANIFEST_NAME", "Token", "names_own_dataset", "sparql_tokens", "start_query_thread", "Formats", "GraphStore", "NotAcceptable", "OxigraphStore", "QueryError", "QueryResult",
-           "QuerySyntaxError", "QueryTimeout", "ReadOnlyError", "ResultFormat", "ResultKind", "StoreSpec",
-           "StoreUnavailable", "describe_in_store", "describe_via_query", "dump_store", "format_from_media_type",
-           "load_dataset", "load_into", "memory_store", "prepare_disk_store", "read_manifest", "run_query",
-           "select_rows"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "MANIFEST_NAME",
+    "Formats",
+    "GraphStore",
+    "NotAcceptable",
+    "OxigraphStore",
+    "QueryError",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "ReadOnlyError",
+    "ResultFormat",
+    "ResultKind",
+    "StoreSpec",
+    "StoreUnavailable",
+    "Token",
+    "describe_in_store",
+    "describe_via_query",
+    "dump_store",
+    "format_from_media_type",
+    "load_dataset",
+    "load_into",
+    "memory_store",
+    "names_own_dataset",
+    "prepare_disk_store",
+    "read_manifest",
+    "run_query",
+    "select_rows",
+    "sparql_tokens",
+    "start_query_thread",
+]

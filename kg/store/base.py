@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 from pyoxigraph import NamedNode, QueryResultsFormat, QuerySolutions, RdfFormat, Triple, parse, parse_query_results
 
-from kg.store.results import DEFAULT_FORMATS, Formats, QueryResult
+from kg.store.results import Formats, QueryResult
 
 
 @runtime_checkable

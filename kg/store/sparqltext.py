@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)

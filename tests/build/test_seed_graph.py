@@ -10,8 +10,8 @@ from pyoxigraph import RdfFormat, Store, parse
 
 from kg import vocab
 from kg.build import build_graph
-from kg.store import load_dataset
 from kg.commands.validate import validate_graph
+from kg.store import load_dataset
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 ID = vocab.ID_NS

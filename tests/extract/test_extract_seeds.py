@@ -167,7 +167,9 @@ def test_003_united_kingdom_at_the_2020_review_conference(seeds: dict[str, Paper
 
 def test_003_seven_steps_are_measures(seeds: dict[str, PaperFacts]) -> None:
     f = seeds["003"]
-    assert [m.path for m in f.measures] == [f"5({c})" for c in "abcdefg"]
+    # the seven steps, and two narrative paragraphs that themselves call on States
+    # (15: 各国必须合作并参与讨论; 17: 我们邀请所有国家与我们合作，采取必要的…步骤)
+    assert [m.path for m in f.measures] == [f"5({c})" for c in "abcdefg"] + ["15", "17"]
     assert MT + "test-ban" in measure(f, "5(b)").types
     assert [t.key for t in measure(f, "5(b)").treaties] == ["ctbt"]
     assert MT + "fissile-material-cut-off" in measure(f, "5(c)").types

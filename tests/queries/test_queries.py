@@ -265,14 +265,14 @@ def test_states_proposing_the_test_ban(store: Store):
 
 #: Measure types each paper proposes, read off the items (A/B/C as in the module docstring).
 SHARED_TYPES: dict[str, set[str]] = {
-    "bilateral-arms-control": {A, B, C},        # A 20(a); B 12(d), 12(h)(五); C 5(a)
+    "bilateral-arms-control": {A, B, C},        # A 20(a); B 12(h)(五); C 5(a) (B 12(d) only names the two)
     "freeze-no-increase": {A, B, C},            # A 19(f), 20(b); B 12(h)(四); C 5(a) "保持在绝对最低水平"
     "multilateral-disarmament-negotiations": {A, B, C},  # A 19(f), 20(f); B 12(a); C 5(c)
     "negative-security-assurances": {A, B, C},  # A 19(p), 20(f); B 12(h)(二); C 5(d)
     "stockpile-reductions": {A, B, C},          # A 19(a)-(d); B 12(h)(五); C 5(a)
     "compliance-with-obligations": {A, B},      # A 19(p); B 12(a), 12(h)(九)
     "de-alerting": {A, B},                      # A 19(h)-(j), 20(c); B 12(d), 12(h)(三)
-    "dialogue-and-confidence-building": {A, B},  # A 19(p) "建设性地参与对话"; B 12(h)(三), (五)
+    "dialogue-and-confidence-building": {A, B, C},  # A 19(p) "建设性地参与对话"; B 12(h)(五); C 15 "支持包容各方的对话"
     "fissile-material-cut-off": {A, C},         # A 19(n); C 5(c)
     "no-first-use": {A, B},                     # A 20(d); B 12(h)(三)
     "no-new-nuclear-weapons": {A, C},           # A 19(m), 20(b); C 5(b) "限制核武器在质量上的发展"
@@ -280,7 +280,7 @@ SHARED_TYPES: dict[str, set[str]] = {
     "reduced-role-in-doctrine": {A, B},         # A 19(g); B 12(h)(三) "仅用于防御的姿态"
     "restraint-statements": {A, B},             # A 20(e); B 12(h)(一)
     "test-ban": {A, C},                         # A 19(m); C 5(b)
-    "transparency-and-reporting": {A, B},       # A 11, 13, 19(q); B 12(g), 12(h)(八)
+    "transparency-and-reporting": {A, B, C},    # A 11, 13, 19(q); B 12(g), 12(h)(八); C 15, 17 (透明、可核查和不可逆)
 }
 
 
@@ -305,7 +305,7 @@ def test_shared_measure_types_name_the_items(store: Store):
     assert items["negative-security-assurances"] == {
         f"{NAME[A]} 19(p)", f"{NAME[A]} 20(f)", f"{NAME[B]} 12(h)(二)", f"{NAME[C]} 5(d)"}
     assert items["bilateral-arms-control"] == {
-        f"{NAME[A]} 20(a)", f"{NAME[B]} 12(d)", f"{NAME[B]} 12(h)(五)", f"{NAME[C]} 5(a)"}
+        f"{NAME[A]} 20(a)", f"{NAME[B]} 12(h)(五)", f"{NAME[C]} 5(a)"}
     # A 11(e) asks for reports on de-alerting steps: a transparency measure, not de-alerting itself
     assert items["de-alerting"] == {
         f"{NAME[A]} 19(h)", f"{NAME[A]} 19(i)", f"{NAME[A]} 19(j)", f"{NAME[A]} 20(c)",
@@ -528,8 +528,9 @@ def test_paper_counts_of_paragraphs_items_footnotes_and_citations(store: Store):
     # C: 5(a-g) 7, 7(a-c) 3, 11 bullets 3
     assert {p: rows[p]["items"] for p in rows} == {A: "44", B: "42", C: "13"}
     assert {p: rows[p]["footnotes"] for p in rows} == {A: "6", B: "4", C: "0"}
-    # measures: A 11(a-h), 13(a-c), 19(a-q), 20(a-g); B 12(a-h) and 12(h)(一)-(九); C 5(a-g)
-    assert {p: rows[p]["measures"] for p in rows} == {A: "35", B: "17", C: "7"}
+    # measures: A 11(a-h), 13(a-c), 19(a-q), 20(a-g); B 12(a-h) and 12(h)(一)-(九); C 5(a-g);
+    # and paragraphs that call on someone themselves: A 12, B 10, C 15 and 17
+    assert {p: rows[p]["measures"] for p in rows} == {A: "36", B: "18", C: "9"}
     # actions advised against: A 21(a)-(f) ("避免不利于核裁军和增加核冲突风险的行动")
     assert {p: rows[p]["actionsToAvoid"] for p in rows} == {A: "6", B: "0", C: "0"}
     # risks: at least A 15 (three bullets) and 21(a)-(f); B 1(a)-(n) and 8(a)-(k);

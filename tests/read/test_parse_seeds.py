@@ -63,7 +63,8 @@ def test_000_header(p000: ParsedPaper) -> None:
     assert h.session == 1 and h.prepcom is True
     assert h.conference_year is None
     assert (h.start_date, h.end_date, h.city) == (dt.date(2023, 7, 31), dt.date(2023, 8, 11), "维也纳")
-    assert h.issue_date is None and h.language is None and h.original_language is None
+    assert h.issue_date is None and h.original_language is None
+    assert h.language == "zh"  # not printed on this cover: read from the text
     assert h.title == "减少与核武器有关的风险范围的措施和避免增加这种风险的措施"
     assert h.submitter_line == ("奥地利、智利、哥伦比亚、哥斯达黎加、厄瓜多尔、基里巴斯、列支敦士登、"
                                 "马耳他、墨西哥、圣马力诺、泰国提交的工作文件")

@@ -274,9 +274,9 @@ def test_query_page_without_yasgui_is_a_plain_form_with_the_named_queries(client
 
 def test_query_page_with_yasgui_loads_it_locally_with_the_queries_as_tabs(tmp_path: Path) -> None:
     assets = tmp_path / "assets"
-    assets.mkdir()
-    (assets / "yasgui.min.js").write_text("window.Yasgui = function () {};", encoding="utf-8")
-    (assets / "yasgui.min.css").write_text(".yasgui {}", encoding="utf-8")
+    (assets / "yasgui").mkdir(parents=True)
+    (assets / "yasgui" / "yasgui.min.js").write_text("window.Yasgui = function () {};", encoding="utf-8")
+    (assets / "yasgui" / "yasgui.min.css").write_text(".yasgui {}", encoding="utf-8")
     client = create_app(sample_config(tmp_path, assets_dir=assets)).test_client()
     html = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<script src="/assets/yasgui/yasgui.min.js"' in html
