@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--graph", type=Path, default=None, help="a built graph to use instead of building one")
     p.add_argument("--store-dir", type=Path, default=None, help="its on-disk store, if already prepared")
     p.add_argument("--no-peer", action="store_true", help="skip Oxigraph server")
+    p.add_argument("--queries", default=None, help="comma-separated named queries for the mix (default: all)")
     p.add_argument("--request-timeout", type=float, default=60.0, help="client timeout per request")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, default=BENCH_DIR, help="where loadtest.json / loadtest.md go")
@@ -168,10 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     queries = [{"name": q.name, "sparql": q.sparql, "accept": accept_for(q.sparql),
                 "peer_sparql": rewrite(q.sparql, index) if uses_text_query(q.sparql) else q.sparql}
                for q in load_library().values()]
+    if args.queries:
+        chosen = set(args.queries.split(","))
+        if chosen - {q["name"] for q in queries}:
+            p.error(f"unknown queries: {', '.join(sorted(chosen - {q['name'] for q in queries}))}")
+        queries = [q for q in queries if q["name"] in chosen]
     res: dict = {"machine": machine_info(), "clean": git_clean(),
                  "config": {"clients": args.clients, "duration_s": args.duration, "papers": args.papers + 3,
                             "request_timeout_s": args.request_timeout, "server": server_defaults(),
-                            "store": "on disk (--store-dir), as make serve"},
+                            "store": "on disk (--store-dir), as make serve",
+                            "queries": [q["name"] for q in queries]},
                  "phases": {}}
 
     server = Server(graph=graph, store_dir=store_dir, log_path=args.workdir / "loadtest-server.log")

@@ -563,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pool", type=Path, default=None, help="generated papers to draw from (default: WORKDIR/pool)")
     p.add_argument("--reuse", action="store_true", help="reuse graphs, stores and dumps already in WORKDIR")
     p.add_argument("--out", type=Path, default=BENCH_DIR)
+    p.add_argument("--queries", default=None, help="comma-separated named queries (default: all in queries/)")
     args = p.parse_args(argv)
     args.pool = args.pool or args.workdir / "pool"
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -574,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in (int(s) for s in args.sizes.split(",")):
         size: dict = {"prepare": prepare(n, args.workdir, args)}
         queries = named_queries(Path(size["prepare"]["store"]))
+        if args.queries:
+            queries = [q for q in queries if q["name"] in set(args.queries.split(","))]
         if "server" in engines:
             size["server"] = measure_server(size["prepare"], queries, args, args.workdir)
         if "pyoxigraph" in engines:
