@@ -598,7 +598,11 @@ def _write(res: dict, out: Path, t0: float) -> None:
     res["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     res["summary"] = summary(res)
     write_atomically(out / "results.json", json.dumps(res, indent=1, ensure_ascii=False) + "\n")
-    write_atomically(out / "results.md", render(res))
+    results_md = out / "results.md"
+    old = results_md.read_text(encoding="utf-8") if results_md.is_file() else ""
+    a, b = old.find("<!-- eval:begin -->"), old.find("<!-- eval:end -->")
+    kept = "\n" + old[a:b + len("<!-- eval:end -->")] + "\n" if a != -1 and b > a else ""  # written by make eval
+    write_atomically(results_md, render(res) + kept)
 
 
 if __name__ == "__main__":
