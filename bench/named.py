@@ -456,6 +456,10 @@ def summary(res: dict) -> dict:
     return out
 
 
+def _earlier_sizes(res: dict) -> list[str]:
+    return [k for k in res["sizes"] if k not in res["settings"].get("sizes", [])]
+
+
 def render(res: dict) -> str:
     cap = res["settings"]["cap_s"]
     m = res["machine"]
@@ -474,6 +478,9 @@ def render(res: dict) -> str:
         f"| settings | {res['settings']['reps']} runs per query and engine (median shown), cap {cap:g} s, "
         f"run under `{res['settings'].get('nice')}` |",
         f"| run time | {res.get('run_minutes')} min |",
+        *([f"| earlier run merged (same commit) | sizes {', '.join(_earlier_sizes(res))} measured "
+           f"{res['merged_from']['date']}, load average {res['merged_from']['load_average']} |"]
+          if res.get("merged_from") else []),
         "",
     ]
     summ = res["summary"]
@@ -564,6 +571,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reuse", action="store_true", help="reuse graphs, stores and dumps already in WORKDIR")
     p.add_argument("--out", type=Path, default=BENCH_DIR)
     p.add_argument("--queries", default=None, help="comma-separated named queries (default: all in queries/)")
+    p.add_argument("--merge-from", type=Path, default=None,
+                   help="results.json of an earlier run at the same commit whose sizes this run adds to")
     args = p.parse_args(argv)
     args.pool = args.pool or args.workdir / "pool"
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -571,7 +580,16 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     res: dict = {"machine": machine_info(), "clean": git_clean(), "sizes": {},
                  "settings": {"reps": args.reps, "cap_s": args.cap, "engines": engines,
+                              "sizes": args.sizes.split(","),
                               "nice": f"nice -n {os.nice(0)}"}}
+    if args.merge_from is not None:
+        earlier = json.loads(args.merge_from.read_text(encoding="utf-8"))
+        if earlier["machine"]["commit"] != res["machine"]["commit"] or not earlier.get("clean"):
+            p.error(f"{args.merge_from}: from commit {earlier['machine']['commit']} (clean: {earlier.get('clean')}); "
+                    f"this is {res['machine']['commit']}")
+        res["sizes"].update(earlier["sizes"])
+        res["merged_from"] = {"date": earlier["machine"]["date"], "load_average": earlier["machine"]["load_average"],
+                              "run_minutes": earlier.get("run_minutes")}
     for n in (int(s) for s in args.sizes.split(",")):
         size: dict = {"prepare": prepare(n, args.workdir, args)}
         queries = named_queries(Path(size["prepare"]["store"]))
