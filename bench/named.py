@@ -213,9 +213,15 @@ def measure_server(data: dict, queries: list[dict], args: argparse.Namespace, wo
                 server.wait_until_idle()
             out["queries"][q["name"]] = res
             log(f"server {data['papers']} {q['name']}: {res['status']} {res['median_s']}")
-        out["full_listing"] = full_listing(server.port, "measures-by-type")
-        out["text_index"] = text_index_speed(Path(data["store"]))
-        out["worker_kill"] = kill_one_worker(server.port)
+        server.wait_until_idle()
+        for key, measure in (("full_listing", lambda: full_listing(server.port, "measures-by-type")),
+                             ("text_index", lambda: text_index_speed(Path(data["store"]))),
+                             ("worker_kill", lambda: kill_one_worker(server.port))):
+            try:
+                out[key] = measure()
+            except Exception as exc:  # recorded, so that the rest of the run still counts
+                out[key] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+            log(f"server {data['papers']} {key}: {out[key]}")
         out["pss_after_mb"] = pss_mb(server.proc.pid)  # type: ignore[union-attr]
     finally:
         client.close()
@@ -456,6 +462,15 @@ def summary(res: dict) -> dict:
     return out
 
 
+def _measured_code_changes(old: str, new: str) -> list[str]:
+    """Files outside bench/ that differ between two commits: a merged run must have measured the same code."""
+    out = subprocess.run(["git", "-C", str(ROOT), "diff", "--name-only", old, new, "--", ".", ":!bench", ":!docs",
+                          ":!README.md", ":!tests"], capture_output=True, text=True)
+    if out.returncode:
+        return [f"(git diff failed: {out.stderr.strip()[:200]})"]
+    return out.stdout.split()
+
+
 def _earlier_sizes(res: dict) -> list[str]:
     return [k for k in res["sizes"] if k not in res["settings"].get("sizes", [])]
 
@@ -478,8 +493,9 @@ def render(res: dict) -> str:
         f"| settings | {res['settings']['reps']} runs per query and engine (median shown), cap {cap:g} s, "
         f"run under `{res['settings'].get('nice')}` |",
         f"| run time | {res.get('run_minutes')} min |",
-        *([f"| earlier run merged (same commit) | sizes {', '.join(_earlier_sizes(res))} measured "
-           f"{res['merged_from']['date']}, load average {res['merged_from']['load_average']} |"]
+        *([f"| earlier run merged | sizes {', '.join(_earlier_sizes(res))} measured at commit "
+           f"{res.get('merged_commit')} (the same code outside bench/), {res['merged_from']['date']}, load average "
+           f"{res['merged_from']['load_average']} |"]
           if res.get("merged_from") else []),
         "",
     ]
@@ -584,9 +600,11 @@ def main(argv: list[str] | None = None) -> int:
                               "nice": f"nice -n {os.nice(0)}"}}
     if args.merge_from is not None:
         earlier = json.loads(args.merge_from.read_text(encoding="utf-8"))
-        if earlier["machine"]["commit"] != res["machine"]["commit"] or not earlier.get("clean"):
+        changed = _measured_code_changes(earlier["machine"]["commit"], res["machine"]["commit"])
+        if changed or not earlier.get("clean"):
             p.error(f"{args.merge_from}: from commit {earlier['machine']['commit']} (clean: {earlier.get('clean')}); "
-                    f"this is {res['machine']['commit']}")
+                    f"the measured code changed since: {', '.join(changed)[:300]}")
+        res["merged_commit"] = earlier["machine"]["commit"]
         res["sizes"].update(earlier["sizes"])
         res["merged_from"] = {"date": earlier["machine"]["date"], "load_average": earlier["machine"]["load_average"],
                               "run_minutes": earlier.get("run_minutes")}
