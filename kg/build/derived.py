@@ -152,8 +152,14 @@ def summaries(store: Store) -> Iterator[Quad]:
         for row in result:
             subject = row[0]
             yield Quad(subject, count, row["count"], graph)
-            yield Quad(subject, papers, Literal(row["papers"].value), graph)
-            yield Quad(subject, list_prop, Literal(row[list_var].value), graph)
+            yield Quad(subject, papers, Literal(_sorted(row["papers"].value, ", ")), graph)
+            sep = "; " if list_var == "items" else ", "
+            yield Quad(subject, list_prop, Literal(_sorted(row[list_var].value, sep)), graph)
+
+
+def _sorted(joined: str, sep: str) -> str:
+    """GROUP_CONCAT's order depends on the engine's hashing: sorted, every load writes the same string."""
+    return sep.join(sorted(joined.split(sep))) if joined else joined
 
 
 def derive(store: Store) -> list[Quad]:

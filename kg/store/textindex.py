@@ -13,14 +13,17 @@ store rewrites before the engine sees the query (docs/data-model.md, "Full-text 
     ?paragraph text:query ("戒备" 1000 0) .      # words, at most 1000 paragraphs, from the 1st
 
 The pattern becomes `VALUES ?paragraph { <p1> <p2> ... }`: the matching paragraphs, best
-match first (BM25). The words may also be a variable bound by a one-value `VALUES` line of
-the same query, so that a named query's parameter feeds the search. Limit (default 10,000)
+match first (BM25). Without an index (a remote engine, `serve --remote`) it becomes a scan of
+the paragraphs' text for every word (CONTAINS), slower and in the engine's order. The words
+may also be a variable bound by a one-value `VALUES` line of the same query, so that a named
+query's parameter feeds the search. Limit (default 10,000)
 and offset are optional. Every word of the query must occur in the paragraph; a query
 should still FILTER on the exact text where a phrase must match as written.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -177,9 +180,6 @@ def rewrite(sparql: str, index: TextIndex | None) -> str:
     while i < len(tokens):
         tok, start, _ = tokens[i]
         if tok.kind == "var" and i + 1 < len(tokens) and _is_text_query(tokens[i + 1][0], prefixes):
-            if index is None:
-                raise QueryError("text:query: this store has no full-text index (serve an on-disk store, "
-                                 "npt-kg serve --store-dir, or a graph loaded in memory)")
             args, j = _arguments(tokens, i + 2)
             words = args[0]
             if words.startswith("?") or words.startswith("$"):
@@ -189,12 +189,14 @@ def rewrite(sparql: str, index: TextIndex | None) -> str:
                 words = bound
             limit = int(args[1]) if len(args) > 1 else DEFAULT_LIMIT
             offset = int(args[2]) if len(args) > 2 else 0
-            iris = index.search(words, limit, offset)
             end = tokens[j][2]
             if j + 1 < len(tokens) and tokens[j + 1][0].text == ".":
                 end = tokens[j + 1][2]
             out.append(sparql[done:start])
-            out.append(_values(tok.text, iris))
+            if index is None:
+                out.append(_scan(tok.text, words, limit, offset))
+            else:
+                out.append(_values(tok.text, index.search(words, limit, offset)))
             done = end
             i = j + 1
             continue
@@ -226,6 +228,14 @@ def _arguments(tokens: Sequence[tuple[Token, int, int]], i: int) -> tuple[list[s
     if j >= len(tokens) or not args:
         raise QueryError("text:query: expected (\"words\" limit offset)")
     return args, j
+
+
+def _scan(var: str, words: str, limit: int, offset: int) -> str:
+    """Where there is no index (a remote engine): the paragraphs whose text holds every word, read one by one."""
+    checks = " && ".join(f"CONTAINS(STR(?_text), {json.dumps(w, ensure_ascii=False)})"
+                         for w in words.split()) or "false"
+    return (f"{{ SELECT {var} WHERE {{ {var} a <{vocab.NPT_NS}Paragraph> ; <{vocab.NPT_NS}text> ?_text . "
+            f"FILTER({checks}) }} LIMIT {limit} OFFSET {offset} }}")
 
 
 def _values(var: str, iris: Iterable[str]) -> str:

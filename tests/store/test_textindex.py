@@ -84,9 +84,16 @@ def test_a_rewritten_query_runs(index: TextIndex, tmp_path: Path) -> None:
     assert [r["p"].value for r in result] == [P + "1"]
 
 
-def test_without_an_index_the_query_is_refused_with_a_reason() -> None:
-    with pytest.raises(QueryError, match="no full-text index"):
-        rewrite('PREFIX text: <http://jena.apache.org/text#>\nSELECT * { ?p text:query "x" }', None)
+def test_without_an_index_the_words_are_looked_for_in_every_paragraph(index: TextIndex) -> None:
+    store = Store()
+    g = NamedNode(vocab.DATA_GRAPH)
+    for n, text in TEXTS.items():
+        store.add(Quad(NamedNode(P + n), vocab.RDF.type, vocab.NPT.Paragraph, g))
+        store.add(Quad(NamedNode(P + n), vocab.NPT.text, Literal(text, language="zh"), g))
+    query = 'PREFIX text: <http://jena.apache.org/text#>\nSELECT ?p WHERE { ?p text:query ("系统" 10 0) . }'
+    scanned = store.query(rewrite(query, None), use_default_graph_as_union=True)
+    assert isinstance(scanned, QuerySolutions)
+    assert sorted(r["p"].value for r in scanned) == sorted(index.search("系统"))
 
 
 def test_a_malformed_argument_is_refused_with_what_was_expected(index: TextIndex) -> None:
