@@ -13,7 +13,8 @@ from flask import Flask, Response
 
 from kg import __version__, vocab
 from kg.store import GraphStore
-from server import errors
+from server import compression, errors
+from server.accesslog import AccessLog
 from server.config import ServerConfig
 from server.db import EXTENSION, AppState, open_store
 
@@ -82,6 +83,9 @@ def create_app(config: ServerConfig | None = None, store: GraphStore | None = No
     app.register_blueprint(explore_bp)
     errors.register(app)
     app.after_request(_security_headers)
+    compression.init(app)
+    if config.access_log:
+        app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

@@ -35,6 +35,8 @@ class ServerConfig:
     assets_dir: Path = DEFAULT_ASSETS_DIR
     #: Memory for the result cache (server/cache.py), in MB; 0 turns it off.
     cache_mb: int = 256
+    #: One line per request on stderr (status, bytes, time); see server.accesslog.
+    access_log: bool = True
     #: When the loaded graph was built (ISO 8601); read from the graph file when not given.
     graph_built: str | None = None
     #: Serve from this SPARQL endpoint instead of a local store (`npt-kg serve --remote`).

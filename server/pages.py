@@ -1,6 +1,14 @@
-"""Home page, the named-query library, dumps (`/data`), VoID, health, and the query page's vendored files."""
+"""Home page, the named-query library and its results, dumps (`/data`), VoID, health, the vendored files.
+
+The served store never changes while the server runs, so `/data` and a named query's
+results carry an ETag (weak: the same for the plain and the gzipped body) derived from
+the graph, the ontology, the version and what was asked; a client that sends it back in
+If-None-Match gets 304 without the store being asked again.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
 
@@ -60,7 +68,9 @@ def queries() -> Response:
             "description": q.description,
             "sparql": q.sparql,
             "page": url_for("sparql.endpoint") + "#" + q.name,
-            "run": url_for("sparql.endpoint", query=q.sparql),
+            "run": url_for("sparql.endpoint", query=q.bind()),
+            "results": url_for("pages.named_query", name=q.name),
+            "params": [{"name": p.name, "kind": p.kind, "default": list(p.default)} for p in q.params],
         }
         for q in library.values()
     ]
@@ -83,29 +93,74 @@ def queries() -> Response:
 
 
 
-@bp.route("/queries/<name>")
-def named_query(name: str) -> Response:
-    """A named query's result: one page (`limit`, `offset`), or every row (`all=1`) streamed as it is written."""
-    library = load_library(get_config().queries_dir)
-    if name not in library:
-        raise HttpError(404, f"no named query {name!r}; see /queries")
-    query = library[name]
+def _generation() -> str:
+    """What the served graph is: the files it was loaded from, as they were when the server started."""
     st = get_state()
+
+    def compute() -> str:
+        parts = [__version__, str(st.config.graph), st.config.graph_built or ""]
+        for path in st.config.ontology_files:
+            try:
+                parts.append(f"{path}:{path.stat().st_mtime_ns}")
+            except OSError:
+                parts.append(str(path))
+        return "\0".join(parts)
+
+    return st.cached("generation", compute)
+
+
+def etag_for(*parts: str) -> str:
+    return hashlib.sha256("\0".join((_generation(), *parts)).encode("utf-8")).hexdigest()[:24]
+
+
+def not_modified(etag: str) -> Response | None:
+    """304 when the client already holds this representation (weak comparison, as If-None-Match asks)."""
+    if request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag:
+        resp = Response(status=304)
+        resp.set_etag(etag, weak=True)
+        resp.headers["Vary"] = "Accept"
+        return resp
+    return None
+
+
+def _representation() -> tuple[str, str]:
+    return request.headers.get("Accept", ""), request.args.get("format", "")
+
+
+@bp.route("/queries/<name>", methods=["GET"])
+def named_query(name: str) -> Response:
+    """A named query's results, its parameters from the query string (`?paper=IRI`), negotiated like /sparql."""
+    st = get_state()
+    library = load_library(st.config.queries_dir)
+    if name not in library:
+        raise HttpError(404, f"no named query {name}; the library is at {url_for('pages.queries')}")
+    query = library[name]
+    paging = ("limit", "offset", "all")
+    params = {key: request.args.getlist(key) for key in request.args if key != "format" and key not in paging}
     whole = request.args.get("all", "") in ("1", "true", "yes")
     try:
+        text = query.bind(params)
         limit = int(request.args["limit"]) if "limit" in request.args else None
         offset = int(request.args.get("offset", "0"))
-        sparql = query.whole() if whole else query.paged(limit, offset)
+        # one page (`limit`, `offset`), or every row (`all=1`), streamed as it is written
+        text = query.whole(text) if whole else query.paged(limit, offset, text)
     except ValueError:
         raise HttpError(400, "limit and offset are whole numbers") from None
     except UserError as exc:
         raise HttpError(400, str(exc)) from None
+    etag = etag_for("query", name, text, *_representation())
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
     formats = conneg.query_formats(request.headers.get("Accept"), request.args.get("format"))
-    result = st.store.query(sparql, formats=formats, timeout=DUMP_TIMEOUT if whole else st.config.timeout,
+    result = st.store.query(text, formats=formats, timeout=DUMP_TIMEOUT if whole else st.config.timeout,
                             max_rows=None if whole else st.config.max_rows)
     resp = Response(streamed(result), content_type=conneg.content_type(result.format))
+    resp.set_etag(etag, weak=True)
     resp.headers["Vary"] = "Accept"
     resp.headers.update(CORS_HEADERS)
+    if st.config.max_rows is not None and result.kind.value == "solutions" and not whole:
+        resp.headers["X-SPARQL-Max-Rows"] = str(st.config.max_rows)
     return resp
 
 
@@ -164,12 +219,30 @@ def data() -> Response:
     st = get_state()
     if graph is not None and graph not in counts():
         raise HttpError(404, f"no graph named {graph} here")
+    etag = etag_for("data", graph or "", "default" if "default" in request.args else "", str(chosen))
+    cached = not_modified(etag)
+    if cached is not None:
+        cached.headers.update(CORS_HEADERS)
+        return cached
     chunks = st.store.dump(chosen, graph=graph, timeout=max(DUMP_TIMEOUT, st.config.timeout))  # type: ignore[arg-type]
     resp = Response(streamed_chunks(chunks), content_type=conneg.content_type(chosen))
     resp.headers["Vary"] = "Accept"
     resp.headers["Content-Disposition"] = f'inline; filename="npt-kg.{_EXTENSIONS.get(chosen.media_type, "rdf")}"'  # type: ignore[union-attr]
+    resp.set_etag(etag, weak=True)
     resp.headers.update(CORS_HEADERS)
     return resp
+
+
+@bp.app_context_processor
+def vendored() -> dict[str, object]:
+    """`vendor_file(key, name)` in every template: the URL of an installed npm file, None when absent."""
+
+    def vendor_file(key: str, filename: str) -> str | None:
+        if (get_config().assets_dir / key / filename).is_file():
+            return url_for("pages.asset", key=key, filename=filename)
+        return None
+
+    return {"vendor_file": vendor_file}
 
 
 @bp.route("/assets/<key>/<path:filename>")

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, render_template, request, url_for
 from pyoxigraph import NamedNode
 
+from kg import vocab
 from kg.store.library import load_library
+from kg.store.sparqltext import sparql_tokens
 from server import conneg, guard
 from server.db import get_config, get_state
 from server.descriptions import service_description
@@ -26,6 +28,7 @@ from server.responses import CORS_HEADERS, streamed
 bp = Blueprint("sparql", __name__)
 
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
 #: The names clients use for the result format: `format` (Virtuoso, Fuseki), `output` (Fuseki, sparqler),
 #: `results` (SPARQLWrapper sends all three, with the same value).
 FORMAT_PARAMS = ("format", "output", "results")
@@ -168,9 +171,14 @@ def answer_query(req: ProtocolRequest) -> Response:
 def with_base(query: str, base: str) -> str:
     """The query with the request IRI as its base (SPARQL 1.1 Protocol §2.1.4), so `<s>` means `<endpoint/s>`.
 
-    Put in front, on the query's first line: a BASE the query declares itself still wins (and is
-    resolved against this one), and error messages keep the query's own line numbers.
+    Put in front, on the query's first line, and only when the query has a relative IRI and no
+    BASE of its own: error messages keep the query's own line numbers, and every other query
+    reaches the engine (local or remote) exactly as the client wrote it.
     """
+    tokens = list(sparql_tokens(query))
+    if any(t.kind == "word" and t.text.upper() == "BASE" for t in tokens) or not any(
+            t.kind == "iri" and not _ABSOLUTE.match(t.text) for t in tokens):
+        return query
     try:
         NamedNode(base)  # a Host header cannot smuggle `>` or spaces into the query text
     except ValueError:
@@ -179,16 +187,26 @@ def with_base(query: str, base: str) -> str:
 
 
 def query_page() -> Response:
-    """YASGUI with the named queries as tabs when its files are installed; a plain form otherwise."""
+    """YASGUI beside a searchable list of the named queries when its files are installed; a plain form otherwise."""
     cfg = get_config()
     library = [
-        {"name": q.name, "title": q.title, "title_zh": q.title_zh, "description": q.description, "sparql": q.sparql}
+        {"name": q.name, "title": q.title, "title_zh": q.title_zh, "description": q.description,
+         "sparql": q.bind(), "params": [{"name": p.name, "kind": p.kind} for p in q.params]}
         for q in load_library(cfg.queries_dir).values()
     ]
-    page_config = {"endpoint": url_for("sparql.endpoint"), "queries": library}
+    page_config = {
+        "endpoint": url_for("sparql.endpoint"),
+        "queries": library,
+        # result IRIs in this namespace open this server's page for them
+        "idNamespace": vocab.ID_NS,
+        "idPath": url_for("linkeddata.resource", rest="x")[:-1],
+        "maxRows": cfg.max_rows,
+    }
     editor = cfg.assets_dir / "yasgui"
     if (editor / "yasgui.min.js").is_file() and (editor / "yasgui.min.css").is_file():
-        html = render_template("query.html", page_config=page_config)
+        chart = cfg.assets_dir / "chartjs" / "chart.umd.js"
+        chart_js = url_for("pages.asset", key="chartjs", filename="chart.umd.js") if chart.is_file() else None
+        html = render_template("query.html", page_config=page_config, chart_js=chart_js)
     else:
         html = render_template("query_form.html", queries=library, endpoint=page_config["endpoint"])
     return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})

@@ -29,7 +29,7 @@ from kg.emit import SharedEntities, expression_iri, shared_lines, to_triples, wo
 from kg.errors import PaperError, UserError
 from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon
 from kg.extract.facts import HeaderFacts, MeetingFact
-from kg.read import ParsedPaper, ParseWarning, PdfReadError, parse_file
+from kg.read import ParsedPaper, ParseWarning, parse_file
 from kg.util.atomic import atomic_file
 
 PROGRESS_EVERY = 100
@@ -136,6 +136,15 @@ def _warning_text(path: Path, w: ParseWarning) -> str:
     return f"{path}:{w.line}: warning: {w.message}"
 
 
+def _skip(exc: PaperError, summary: BuildSummary, on_warning: Callable[[str], None] | None) -> None:
+    reason = getattr(exc, "reason", None) or exc.message
+    where = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
+    summary.warnings.append(f"{exc} (skipped)")
+    summary.skipped.append(str(exc.path))
+    if on_warning:
+        on_warning(f"{where}: warning: {reason} (skipped)")
+
+
 def build_graph(
     paths: Sequence[Path | str],
     output: Path | str,
@@ -146,8 +155,9 @@ def build_graph(
 ) -> BuildSummary:
     """Build the graph of `paths` (files or directories) into `output` (Turtle).
 
-    Raises `kg.errors.PaperError` for a file that is not a readable working paper and
-    `UserError` for a warning under `strict`; in both cases the output is left untouched.
+    A file that is not a readable working paper is skipped with a warning; under `strict` it
+    raises `kg.errors.PaperError`, and any warning raises `UserError`. On an error the output
+    is left untouched.
     """
     t0 = time.perf_counter()
     output = Path(output)
@@ -166,20 +176,22 @@ def build_graph(
     for path in files:
         try:
             paper = parse_file(path)
-        except PdfReadError as exc:
-            # A scan or a damaged PDF among many good ones: say so and go on, unless --strict.
+        except PaperError as exc:
+            # A scan, a damaged PDF or a file that is not a paper among many good ones: say so and go on,
+            # unless --strict.
             if strict:
                 raise
-            summary.warnings.append(f"{exc} (skipped)")
-            summary.skipped.append(str(path))
-            if on_warning:
-                on_warning(f"{path}: warning: {exc.reason} (skipped)")
+            _skip(exc, summary, on_warning)
             continue
         extra: list[ParseWarning] = []
         header = extractor.read_header(paper, learn=True)
         meeting = extractor.read_meeting(paper, extra)
         if meeting is None and not header.submitters and header.coalition is None:
-            raise PaperError(path, "not a working paper: no cover block (no meeting, dates or submitter line)", 1)
+            not_paper = PaperError(path, "not a working paper: no cover block (no meeting, dates or submitter line)", 1)
+            if strict:
+                raise not_paper
+            _skip(not_paper, summary, on_warning)
+            continue
         language = paper.header.language or "zh"
         iri = doc_iri(paper)
         if paper.header.symbol is None:
@@ -199,7 +211,7 @@ def build_graph(
     summary.coalitions_learned = len(gazetteer.coalitions) - known_before
     files = readable
     if not files:
-        raise UserError("no papers to build: none of the files could be read")
+        raise UserError(f"no papers to build: none of the {len(summary.skipped)} file(s) is a readable working paper")
 
     # Pass 2: extract and stream, one work (all language versions of a paper) at a time.
     shared = SharedEntities()

@@ -31,8 +31,8 @@ class _Parser(argparse.ArgumentParser):
 def _graph_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--graph", type=Path, default=DEFAULT_OUTPUT,
-        help=f"built graph (Turtle) to read; the default one is built from seeds/ first when missing "
-             f"(default: {DEFAULT_OUTPUT})",
+        help=f"built graph (Turtle) to read (default: {DEFAULT_OUTPUT}); only the default is built "
+             "from the seed papers when missing, any other path must exist",
     )
 
 
@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="query name (file stem in queries/) or path to a .rq file")
     p.add_argument("--format", choices=["table", "csv", "json", "ttl"], default="table",
                    help="output format (default: table)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a parameter the query declares (repeat for several values); IRIs may be "
+                        "written id:state/AT")
     p.add_argument("--limit", type=int, default=None,
                    help="for a query that pages its result: rows (or papers) per page (default: the query's page)")
     p.add_argument("--offset", type=int, default=0, help="for a query that pages its result: where the page starts")
@@ -186,6 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, PaperError) as exc:
         print(f"npt-kg: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)
+    except OSError as exc:
+        # a last net for a path the command did not check: still one line, naming the file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"npt-kg: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -6,11 +6,15 @@ import argparse
 import sys
 
 from kg.build import build_graph
+from kg.errors import UserError
 
 
 def run(args: argparse.Namespace) -> int:
     """The `npt-kg build` subcommand."""
     quiet = bool(getattr(args, "quiet", False))
+    if args.output.is_dir():
+        raise UserError(f"{args.output}: is a directory; -o takes the graph file to write, "
+                        f"e.g. {args.output / 'npt-kg.ttl'}")
 
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)

@@ -48,13 +48,9 @@ def open_store(what: str, graph: Path) -> Store:
     """The store holding what `what` asks for; builds the graph from the seed papers if it is missing."""
     if what == "ontology":
         return ontology_store()
-    from kg.commands.query import ensure_graph  # the same build-if-missing rule as `npt-kg query`
-    from kg.store import load_dataset
+    from kg.commands.graphfile import load_graph  # the same rules as `npt-kg query`
 
-    try:
-        return load_dataset(ensure_graph(graph))
-    except SyntaxError as exc:
-        raise UserError(f"{graph}: invalid Turtle: {' '.join(str(exc).split())}") from exc
+    return load_graph(graph)
 
 
 def selected_quads(store: Store, what: str) -> list[Quad]:

@@ -14,9 +14,9 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
-from kg.commands.query import ensure_graph, execute
+from kg.commands.graphfile import load_graph
+from kg.commands.query import execute
 from kg.errors import UserError
-from kg.store import load_dataset
 from kg.store.library import resolve
 from kg.util.atomic import write_atomically
 from server import charts
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     for d in dirs:
         vlc.register_font_directory(str(d))
     view = charts.VIEWS[args.name]
-    store = load_dataset(ensure_graph(Path(args.graph)))
+    store = load_graph(Path(args.graph))
     results = execute(store, resolve(view.query))
     assert isinstance(results, QuerySolutions), f"{view.query} is a SELECT query"
     rows = rows_of(results)

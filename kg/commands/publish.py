@@ -245,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
     update_url = None if args.direct else (split_credentials(args.update_url)[0] if args.update_url
                                           else update_guess)
 
-    from kg.commands.query import ensure_graph
+    from kg.commands.graphfile import ensure_graph
 
     started = time.perf_counter()
     targets = load_targets(ensure_graph(Path(args.graph)), into, ontology)

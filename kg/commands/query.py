@@ -13,7 +13,6 @@ import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from pyoxigraph import (
     BlankNode,
@@ -29,9 +28,10 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg import resources, vocab
+from kg import vocab
+from kg.commands.graphfile import ensure_graph, load_graph
 from kg.errors import UserError
-from kg.store import OxigraphStore, load_dataset
+from kg.store import OxigraphStore
 from kg.store.library import NamedQuery, resolve
 from kg.store.textindex import uses_text_query
 from kg.util.iri import compact_iri
@@ -42,24 +42,22 @@ MIN_COLUMN_WIDTH = 6
 ELLIPSIS = "…"
 
 
-def ensure_graph(graph: Path, *, out: TextIO | None = None) -> Path:
-    """The built graph, building it from the seed papers first when it does not exist yet."""
-    out = out if out is not None else sys.stderr
-    if graph.exists():
-        return graph
-    from kg.build import build_graph  # imported late: building is the rare path
-
-    seeds = resources.seeds_dir()
-    print(f"npt-kg: {graph} not found; building it from {seeds}/ first", file=out)
-    build_graph([seeds], graph)
-    if not graph.exists():
-        raise UserError(f"{graph}: the build did not write the graph")
-    return graph
+def parse_params(pairs: Sequence[str]) -> dict[str, list[str]]:
+    """`--param NAME=VALUE` pairs, several values per name kept in order."""
+    values: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--param {pair!r}: write NAME=VALUE", exit_code=2)
+        values.setdefault(name.strip(), []).append(value)
+    return values
 
 
-def execute(store: Store, query: NamedQuery, sparql: str | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
-    """Run a named query (or `sparql`, a page of it) over the union of the data and ontology graphs."""
-    text = query.sparql if sparql is None else sparql
+def execute(store: Store, query: NamedQuery, params: dict[str, list[str]] | None = None,
+            sparql: str | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
+    """Run a named query, its parameters bound (or `sparql`, a page of it), over the union of the data and
+    ontology graphs."""
+    text = query.bind(params) if sparql is None else sparql
     try:
         if uses_text_query(text):  # the paragraph index, built for this store
             text = OxigraphStore(store).rewrite(text)
@@ -216,15 +214,21 @@ def render(results: QuerySolutions | QueryTriples | QueryBoolean, fmt: str, name
 def run(args: argparse.Namespace) -> int:
     """Resolve the query, load (or first build) the graph, print the results."""
     query = resolve(args.name)
+    params = parse_params(getattr(args, "param", None) or [])
+    query.bind(params)  # a wrong parameter is reported before the graph is loaded
     fmt = getattr(args, "format", "table") or "table"
-    graph = ensure_graph(Path(args.graph))
-    store = load_dataset(graph)
+    store = load_graph(Path(args.graph))
     limit, offset = getattr(args, "limit", None), getattr(args, "offset", 0) or 0
-    sparql = query.whole() if getattr(args, "all", False) else query.paged(limit, offset)
-    results = execute(store, query, sparql)
+    bound = query.bind(params)
+    sparql = query.whole(bound) if getattr(args, "all", False) else query.paged(limit, offset, bound)
+    results = execute(store, query, params, sparql)
     text = render(results, fmt, query.name)
     sys.stdout.write(text)
     if fmt in ("csv", "json") and not text.endswith("\n"):
         sys.stdout.write("\n")
     sys.stdout.flush()
     return 0
+
+
+#: `ensure_graph` is re-exported: other commands and branches import it from here.
+__all__ = ["ensure_graph", "execute", "format_table", "load_graph", "parse_params", "render", "run", "truncate"]

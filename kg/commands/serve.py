@@ -41,6 +41,10 @@ def ensure_graph(graph: Path) -> Path:
     """Build the graph from seeds/ when it is missing, or (for the default build path) out of date."""
     seeds = resources.seeds_dir()
     default = graph.resolve() == resources.DEFAULT_GRAPH.resolve()
+    if graph.is_dir():
+        raise UserError(f"{graph}: is a directory; --graph takes a built graph file (Turtle)")
+    if not graph.exists() and not default:
+        raise UserError(f"{graph}: no such file; build it with 'npt-kg build -o {graph}' or fix the path")
     if graph.exists():
         if not is_stale(graph, seeds):
             return graph

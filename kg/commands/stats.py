@@ -14,8 +14,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from kg import vocab
-from kg.commands.query import ensure_graph
-from kg.store import load_dataset
+from kg.commands.graphfile import ensure_graph, load_graph
 
 #: (label, class local name) for the instance counts, in the order they are printed.
 CLASS_COUNTS: tuple[tuple[str, str], ...] = (
@@ -71,6 +70,6 @@ def format_stats(graph: Path, counts: dict[str, int]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     graph = ensure_graph(Path(args.graph))
-    store = load_dataset(graph)
+    store = load_graph(graph)
     sys.stdout.write(format_stats(graph, collect(store)))
     return 0

@@ -225,8 +225,9 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None) -> int:
     """Validate `args.graph`; print each violation; exit 0 when it conforms, 1 otherwise."""
     out = out or sys.stdout
     graph_path: Path = args.graph
-    if not graph_path.exists():
-        raise UserError(f"{graph_path}: no built graph here; run 'npt-kg build' first")
+    from kg.commands.graphfile import ensure_graph
+
+    graph_path = ensure_graph(graph_path)
     report = validate_graph(read_turtle(graph_path))
     for violation in report.violations:
         print(violation.line(), file=out)

@@ -14,6 +14,10 @@ from kg.extract.gazetteer import Entity, NameMatcher, load_json
 
 #: Words between a call verb and whom it calls upon (`呼吁所有缔约国，特别是核武器国家`).
 _LINKS = "特别是|尤其是|包括|以及|和|并|即|especially|in particular|including|and"
+#: Determiners between a call verb and the name it calls upon (`calls upon all other States`).
+_DETS = "该条约|该|这些|那些|其余|其他|所有|the other|all other|all those|those|these|other|all|the"
+#: A Chinese relative clause before the noun it qualifies (促请[尚未使协定生效的]缔约国).
+_RELATIVE = "(?:[^，。；：,;:\\n《》]{0,24}(?:《[^》]{1,30}》[^，。；：,;:\\n《》]{0,12})*的)?"
 
 
 @dataclass
@@ -36,7 +40,11 @@ class Cues:
     submitter_head: re.Pattern[str]  # "Working paper submitted by " (English lines name the submitter last)
     on_behalf_of: re.Pattern[str]
     lead_call: re.Pattern[str]
+    author_call: re.Pattern[str]  # the paper's authors asking or pledging (`We support`, `集团再次敦促`)
+    operative_open: re.Pattern[str]  # an item that opens with what its author asks or pledges (Calls upon…)
     call_before: re.Pattern[str]
+    call_pronoun: re.Pattern[str]  # a call upon those just named (敦促它们, "urges them")
+    agent_before: re.Pattern[str]  # in a list's lead: those by whom the steps are to be taken (由…, "by")
     subject_after: re.Pattern[str]
     object_before: re.Pattern[str]
     modal_after: re.Pattern[str]
@@ -70,14 +78,21 @@ class Cues:
             submitter_head=re.compile(d.get("submitter_head", "(?!)")),
             on_behalf_of=re.compile(d["on_behalf_of"]),
             lead_call=re.compile(f"(?:{d['lead_calls']})"),
-            call_before=re.compile(f"(?:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:该条约|该|这些|其余|the)?\\s*$"),
+            author_call=re.compile(f"(?:^|(?<=[。；;.，,:：]))\\s*(?i:{d['author_words']})\\s*(?i:{d['author_adverbs']})?\\s*"
+                                   f"(?i:{d['operative_verbs']})(?![A-Za-z])"),
+            operative_open=re.compile(f"\\s*(?i:{d['operative_verbs']})(?![A-Za-z])"),
+            call_before=re.compile(
+                f"(?i:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:{_DETS})?\\s*(?:\\d{{4}}\\s*年?\\s*)?"
+                f"{_RELATIVE}\\s*(?:{_DETS})?\\s*$"),
+            call_pronoun=re.compile(f"(?i:{d['call_verbs']})\\s*(?:{d['pronouns']})(?![A-Za-z])"),
+            agent_before=re.compile(f"(?:{d['agent_markers']})[\\s，,]*(?:{_DETS})?\\s*$"),
             subject_after=re.compile(f"\\s*(?:{d['subject_verbs']})"),
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),
             modal_after=re.compile(f"\\s*(?:{d['modal_verbs']})"),
             groups=NameMatcher(
                 [(n, Entity("org", g["slug"], g["en"], g["zh"], org_kind=g.get("kind", "group")))
-                 for g in d.get("addressee_groups", []) for n in [g["zh"], *g.get("zh_names", []),
-                                                                 *g.get("en_names", [])]]
+                 for g in d.get("addressee_groups", [])
+                 for n in [g["zh"], g["en"], *g.get("zh_names", []), *g.get("en_names", [])]]
                 + [(n, None) for n in d.get("addressee_non_names", [])]),
             always_inherited=frozenset(d.get("always_inherited_addressees", [])),
             generic_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("generic_measure_types", [])),
@@ -95,6 +110,12 @@ class Cues:
                 if best is None or key > best:
                     best = key
         return best[2] if best else None
+
+    def is_operative_list(self, items: list[str]) -> bool:
+        """A list whose lead names only its author (`The Group:`) but whose items open with what it
+        asks or pledges (`(a) Calls upon all States…`, `(b) Supports…`): a list of measures."""
+        opening = sum(1 for t in items if self.operative_open.match(t))
+        return bool(items) and 2 * opening >= len(items)
 
     def is_report_lead(self, lead: str) -> bool:
         """A lead that lists what a report should contain (`…定期提供标准化资料，除其他外说明：`)."""

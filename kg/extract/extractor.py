@@ -44,9 +44,11 @@ SYMBOL_SUFFIX_RE = re.compile(
     r"|第[一二三四五六七八九十]+[和、至][^)）]{0,12}部分)\s*[)）]")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s，。；、“”\"'<>（）()]+[^\s，。；、“”\"'<>（）().,;:]")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
-ARTICLE_RE = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*条(?![约款件例])")
-BARE_TREATY_RE = re.compile(r"《条约》")
-SENTENCE_RE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+ARTICLE_RE = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*条(?![约款件例])|\b[Aa]rticles?\s+([IVX]+)\b")
+#: a treaty named by its kind alone: 《条约》, "the Treaty" (capital T; not the start of a full title)
+BARE_TREATY_RE = re.compile(r"《条约》|\bthe\s+Treaty\b(?!\s+(?:on|of|for|banning|to|between|of)\b)(?!\s*\()")
+#: a sentence: up to a Chinese stop, or an English full stop before a space (not the dot of "INFCIRC/225/Rev.5")
+SENTENCE_RE = re.compile(r"(?:[^。；;！？!?.]|\.(?!\s|$))+(?:[。；;！？!?]|\.(?=\s|$))?")
 VOL_RE = re.compile(r"Vol\.?\s*")
 NPT_SYMBOL_RE = re.compile(r"NPT/CONF\.(\d{4})(?:/PC\.([IVX]+))?")
 #: How far after a statement's content cues the word naming it (声明, 宣言) may stand to join the quote.
@@ -87,6 +89,7 @@ class Extractor:
         self.cues = cues or Cues.load()
         segment.add_words(name for name, _ in gazetteer.names)
         self.default_treaty = gazetteer.default_treaty()
+        self._authors: set[tuple[str, str]] = set()
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
 
@@ -222,12 +225,12 @@ class Extractor:
         # bare 《条约》 and 第X条: the treaty last named before them in this unit, else the NPT
         treaty_at = [(mt.start, mt.entity) for mt in matches if mt.entity.kind == "treaty"]
         extra: list[Match] = []
-        for m in BARE_TREATY_RE.finditer(masked) if "《条约》" in masked else ():
+        for m in BARE_TREATY_RE.finditer(masked) if ("《条约》" in masked or "Treaty" in masked) else ():
             t = self._context_treaty(treaty_at, m.start(), npt_paper, masked)
             if t is not None:
                 extra.append(Match(m.start(), m.end(), t, m.group(0)))
-        for m in ARTICLE_RE.finditer(masked) if "条" in masked else ():
-            n = cn_to_int(m.group(1))
+        for m in ARTICLE_RE.finditer(masked) if ("条" in masked or "rticle" in masked) else ():
+            n = cn_to_int(m.group(1)) if m.group(1) else roman_value(m.group(2))
             t = self._context_treaty(treaty_at + [(x.start, x.entity) for x in extra], m.start(), npt_paper,
                                     masked)
             if n and t is not None:
@@ -299,6 +302,8 @@ class Extractor:
         h = paper.header
         warnings = list(paper.warnings)
         header = header or self.read_header(paper)
+        # a paper's own submitters do not call upon themselves ("The Group calls upon all States")
+        self._authors = {(e.kind, e.key) for e in [*header.submitters, header.coalition] if e is not None}
         meeting = self.read_meeting(paper, warnings)
         npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
         doc = doc or doc_iri(paper)
@@ -352,7 +357,7 @@ class Extractor:
             found, masked = self.scan(u, own, npt_paper)
             paragraphs.append(u)
             heading = sec_heading.get(p.section, "")
-            kind = self._list_kind(p.lead, heading) if p.items else None
+            kind = self._list_kind(p.lead, heading, [it.own_text for it in p.items]) if p.items else None
             if not p.items:
                 if (self.cues.recommendation_heading.search(heading)
                         and self.cues.recommendation_paragraph.search(p.text)) or self._calls(masked, found):
@@ -373,9 +378,10 @@ class Extractor:
             warnings=warnings,
         )
 
-    def _list_kind(self, lead: str, heading: str) -> str | None:
+    def _list_kind(self, lead: str, heading: str, items: list[str] = ()) -> str | None:
         return (self.cues.classify_lead(lead.strip(), lead + heading)
-                or ("measure" if self.cues.is_report_lead(lead) else None)
+                or ("measure" if self.cues.is_report_lead(lead) or self.cues.is_operative_list(list(items))
+                    else None)
                 or self.cues.classify_heading(heading))
 
     def _lead(self, text: str, kind: str | None, report: list[str] | None = None, found: list[Match] | None = None,
@@ -384,12 +390,12 @@ class Extractor:
         (the actors right after its call verb, or opening it) is called upon by every item."""
         if kind != "measure":
             return Lead(text, {}, set())
-        types = self.lex.measures.match(text) if text else {}
-        if report is None and self.cues.is_report_lead(text):
-            report = sorted(types) or [self.cues.report_type]
         if found is None or masked is None:
             found, masked = self.g.find(text), text
-        addressees = self._addressees(masked, found, set(), strict=True)
+        types = self._type_spans(text, found, masked) if text else {}
+        if report is None and self.cues.is_report_lead(text):
+            report = sorted(types) or [self.cues.report_type]
+        addressees = self._addressees(masked, found, set(self._authors), strict=True, lead=True)
         return Lead(text, types, set(), report, addressees, _phrases(text, types))
 
     def _items(self, items: list[Item], parent: UnitFacts, kind: str | None, lead: Lead, heading: str, unique,
@@ -415,8 +421,12 @@ class Extractor:
             if it.children:
                 child_kind = self.cues.classify_lead(own.strip(), own + heading) or kind
                 child_lead = self._lead(own, child_kind, lead.report if child_kind == kind else None, found, masked)
-                if child_kind == "measure" and not child_lead.addressees:
-                    child_lead.addressees = list(lead.addressees)
+                if child_kind == "measure":
+                    # sub-items of a step are called upon as the step is (its own actors, else its lead's),
+                    # and keep whom every item of the list keeps (the Review Conference)
+                    above = u.addressees or lead.addressees
+                    kept = [e for e in above if e.key in self.cues.always_inherited]
+                    child_lead.addressees = _dedup([*kept, *(child_lead.addressees or above)])
                 self._items(it.children, u, child_kind, child_lead, heading, unique, marks, out_items, measures,
                             risks, npt_paper)
 
@@ -435,7 +445,7 @@ class Extractor:
             types, fallback = list(lead.report), False
             triggers = {t: lead.triggers.get(t, "") for t in types}
         else:
-            matched = self._select(ms.match(own), own)
+            matched = self._select(self._type_spans(own, found, masked), own)
             triggers = _phrases(own, matched)
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
@@ -447,7 +457,7 @@ class Extractor:
         # what a report is to contain is named, not mitigated (a report on alert levels is not de-alerting)
         risks = rs.match(own) if lead is None or lead.report is None else {}
         triggers.update(_phrases(own, risks))
-        issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements}
+        issuers = {(s.issuer.kind, s.issuer.key) for s in u.statements} | self._authors
         own_actors = self._addressees(masked, found, issuers)
         inherited = lead.addressees if lead is not None else []
         if any(e.key in self.cues.always_inherited for e in inherited) or not own_actors:
@@ -460,6 +470,20 @@ class Extractor:
             treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
             mitigates=sorted(set(risks) - {rs.fallback}), triggers=triggers,
         )
+
+    def _type_spans(self, own: str, found: list[Match], masked: str) -> dict[str, tuple[int, int]]:
+        """Measure types a step's own words name: the scheme's triggers outside the names of those it
+        calls upon ("States that have conducted nuclear tests" asks for no test ban), and the type of a
+        treaty it names (`kg/data/treaties.json` 'measure_type')."""
+        groups = [(a, b) for a, b, e in self.cues.groups.finditer(masked) if e is not None]
+        spans = dict(self.lex.measures.match(_mask(own, groups))) if groups else {}
+        if not spans:  # the addressees' name gives the theme only when nothing else does
+            spans = dict(self.lex.measures.match(own))
+        for m in found:
+            t = m.entity.measure_type if m.entity.kind == "treaty" else None
+            if t and vocab.MEASURE_TYPE_NS + t in self.lex.measures.concepts:
+                spans.setdefault(vocab.MEASURE_TYPE_NS + t, (m.start, m.end))
+        return self.lex.measures.most_specific(spans)
 
     def _select(self, matched: dict[str, tuple[int, int]], own: str) -> dict[str, tuple[int, int]]:
         """The types a step is of: generic ones only when alone, then those of the longest phrases."""
@@ -487,40 +511,60 @@ class Extractor:
         return sorted(out, key=lambda m: m.start)
 
     def _addressees(self, masked: str, found: list[Match], issuers: set[tuple[str, str]],
-                    strict: bool = False) -> list[Entity]:
+                    strict: bool = False, lead: bool = False) -> list[Entity]:
         """Actors a text calls upon: named right after a call verb (请, 呼吁 …), or opening a clause and
         followed by what they are to do; unless `strict`, also groups and States it names that are not
         the object of the action (对, 向 …) or a possessor (…的)."""
-        out = []
-        for m in self._actors(masked, found):
-            e = m.entity
-            if (e.kind, e.key) in issuers:
+        out: list[Entity] = []
+        actors = self._actors(masked, found)
+        for p in self.cues.call_pronoun.finditer(masked) if actors else ():
+            named = [m for m in actors if m.end <= p.start() and (m.entity.kind, m.entity.key) not in issuers]
+            if named:  # "…重申核武器国家的承诺，并敦促它们…": the antecedent is called upon
+                out.extend(m.entity for m in _chains(masked, named)[-1])
+        for chain in _chains(masked, actors):
+            first, last = chain[0], chain[-1]
+            before = masked[max(0, first.start - _REACH):first.start]
+            # "calls upon X, Y and Z", "X, Y and Z should": the coordination is called upon as one
+            if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)) or (
+                    _opens_clause(before) and (self.cues.subject_after.match(masked, last.end)
+                                               or _IN_PARTICULAR.search(before))) or (
+                    not lead and _starts(masked, masked[:first.start], last.end)):
+                out.extend(m.entity for m in chain if (m.entity.kind, m.entity.key) not in issuers)
                 continue
-            before = masked[max(0, m.start - 30):m.start]
-            if self.cues.call_before.search(before):
+            for m in chain:
+                e = m.entity
+                if (e.kind, e.key) in issuers:
+                    continue
+                before = masked[max(0, m.start - _REACH):m.start]
+                if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)):
+                    out.append(e)
+                    continue
+                if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
+                                              or _IN_PARTICULAR.search(before)):
+                    out.append(e)
+                    continue
+                if strict or e.kind == "org" or (e.kind == "coalition" and masked[m.start].isascii()):
+                    continue  # a body or a group of States is called upon only after a call verb or as subject
+                if self.cues.object_before.search(before) or masked[m.end:m.end + 2] in ("发表", "宣布") \
+                        or masked[m.end:m.end + 1] == "的":
+                    continue  # the object of the action, a possessor, or the author of a statement
                 out.append(e)
-                continue
-            if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
-                                          or _IN_PARTICULAR.search(before)):
-                out.append(e)
-                continue
-            if strict or e.kind == "org":
-                continue  # a body or a group of States is called upon only by name after a call verb or as subject
-            if self.cues.object_before.search(before) or masked[m.end:m.end + 2] in ("发表", "宣布") \
-                    or masked[m.end:m.end + 1] == "的":
-                continue  # the object of the action, a possessor, or the author of a statement
-            out.append(e)
         return _dedup(out)
 
     def _calls(self, masked: str, found: list[Match]) -> bool:
         """Whether a narrative paragraph itself calls on someone: an actor after a call verb, or
         opening a clause with a modal (核武器国家应…)."""
+        if self.cues.author_call.search(masked):
+            return True
         for m in self._actors(masked, found):
-            before = masked[max(0, m.start - 30):m.start]
+            before = masked[max(0, m.start - _REACH):m.start]
             if self.cues.call_before.search(before):
                 return True
             if _opens_clause(before) and self.cues.modal_after.match(masked, m.end):
                 return True
+            if (m.entity.kind, m.entity.key) in self._authors and _opens_clause(before) \
+                    and self.cues.operative_open.match(masked, m.end):
+                return True  # "The Group supports…", "中国支持…"
         return False
 
     def _list_risk(self, u: UnitFacts, own: str, path: str, risky: bool) -> RiskFact:
@@ -544,15 +588,51 @@ class Extractor:
                 for t, (q, phrase) in sorted(first.items())]
 
 
-_YEAR_BEFORE = re.compile(r"(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该)\s*$")
+#: How far before a name its call verb may stand (`…and, where appropriate, by other States…`).
+_REACH = 48
+_YEAR_BEFORE = re.compile(r"(?:(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该|所有|那些|[Tt]hose|[Aa]ll)\s*)+$")
 #: `…，特别是核武器国家`: a name that extends the list of those called upon
 _IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*$")
+
+
+#: What may stand between two names of one coordination (`Israel, India and Pakistan`, `美国和俄罗斯`).
+_COORD = re.compile(r"[\s,，、]*(?:and|or|as well as|和|及|以及|或)?[\s,，、]*(?:the|all|all other|other|其他)?\s*")
+
+
+def _chains(text: str, actors: list[Match]) -> list[list[Match]]:
+    """Names in order, grouped into coordinations (names joined only by commas and "and")."""
+    chains: list[list[Match]] = []
+    for m in actors:
+        if chains and chains[-1][-1].end <= m.start and _COORD.fullmatch(text, chains[-1][-1].end, m.start):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+    return chains
 
 
 def _opens_clause(before: str) -> bool:
     """Whether a name after `before` opens its clause (`2026 年审议大会…`, `…，特别是核武器国家`)."""
     b = _YEAR_BEFORE.sub("", before).rstrip()
-    return not b or b[-1] in "，,；;：:。" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
+    return (not b or b[-1] in "，,；;：:。" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
+            or _THAT.search(b) is not None)
+
+
+#: `believes that the Review Conference should`: a that-clause opens with its subject
+_THAT = re.compile(r"(?<![A-Za-z])that$")
+#: after a name: a possessor or a complement, not the one who acts (核武器国家的…, the IAEA's…, States of…)
+_NOT_SUBJECT = re.compile(r"的|'s|’s|\s+of\b")
+
+
+def _starts(masked: str, before: str, end: int) -> bool:
+    """Whether a name opens the unit itself and is its subject (`(f) 2026 年审议大会确认…`,
+    `(a) 美利坚合众国尽快完成…`): items and paragraphs of the genre open with who is to act."""
+    b = _YEAR_BEFORE.sub("", before).strip()
+    return (not b or _RELATIVE_OPENING.fullmatch(b) is not None) and len(before) < _REACH and \
+        _NOT_SUBJECT.match(masked, end) is None
+
+
+#: a unit that opens with a relative clause on its subject (`尚未签署该议定书的核武器国家…`)
+_RELATIVE_OPENING = re.compile(r"[^，。；：,;:\n]{1,40}的")
 
 
 def _phrases(text: str, spans: dict[str, tuple[int, int]]) -> dict[str, str]:

@@ -109,6 +109,7 @@ class Entity:
     proposed: bool = False  # treaties not yet concluded
     default: bool = False  # the treaty a bare 《条约》 means in an NPT paper
     learned: bool = False  # a coalition first met in a submitter line of this build
+    measure_type: str | None = None  # treaties: the measure type a step that names the treaty is of (a zone treaty)
 
 
 @dataclass(frozen=True)
@@ -421,7 +422,8 @@ def _load_base() -> Gazetteer:
                [o["en"], *o.get("en_aliases", [])])
     for t in load_json("treaties.json")["treaties"]:
         e = Entity("treaty", t["slug"], t["en"], t["zh"], t.get("abbreviation"),
-                   proposed=bool(t.get("proposed")), default=bool(t.get("default")))
+                   proposed=bool(t.get("proposed")), default=bool(t.get("default")),
+                   measure_type=t.get("measure_type"))
         g._add(e, [t["zh"], *t.get("zh_aliases", [])], [t.get("abbreviation") or ""],
                [t["en"], *t.get("en_aliases", [])])
     for n in load_json("cues.json")["not_names"]:

@@ -64,7 +64,7 @@ class Scheme:
     """A concept scheme and a matcher that finds its concepts' triggers in text."""
 
     def __init__(self, iri: str, concepts: dict[str, Concept], fallback: str,
-                 non_trigger_words: Iterable[str] = ()) -> None:
+                 non_trigger_words: Iterable[str] = (), negations: str | None = None) -> None:
         if fallback not in concepts:
             raise ValueError(f"the scheme {iri} lacks its fallback concept {fallback}")
         self.iri = iri
@@ -89,6 +89,8 @@ class Scheme:
         self._triggers = _automaton({h: (len(h), vals) for h, vals in grouped.items()})
         words = {w for w in map(fold, non_trigger_words) if len(w) > 1}
         self._words = _automaton({w: len(w) for w in words})
+        # a phrase right after a negation is renounced, not named (不首先使用 "no first use" names no risk)
+        self._negated = re.compile(f"(?:{negations})\\s*$") if negations else None
 
     def _ancestors_of(self, iri: str) -> set[str]:
         seen: set[str] = set()
@@ -119,6 +121,8 @@ class Scheme:
         for last, (n, vals) in hits:
             start, end = last - n + 1, last + 1
             if inside and (start in inside or end in inside):
+                continue
+            if self._negated is not None and self._negated.search(t, max(0, start - 12), start):
                 continue
             head_ok: bool | None = None
             for iri, tail in vals:
@@ -194,7 +198,7 @@ def _literal_values(store: Store, s: NamedNode, p: NamedNode, lang: str | None =
 
 
 def _read_scheme(path: Path, concept_class: NamedNode, scheme_iri: str, fallback: str,
-                 non_trigger_words: Iterable[str] = ()) -> Scheme:
+                 non_trigger_words: Iterable[str] = (), negations: str | None = None) -> Scheme:
     store = Store()
     store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
     skos, npt, rdf_type = vocab.SKOS, vocab.NPT, vocab.RDF.type
@@ -214,16 +218,17 @@ def _read_scheme(path: Path, concept_class: NamedNode, scheme_iri: str, fallback
             c.triggers.update(_literal_values(store, s, prop, "zh"))
             c.triggers.update(_literal_values(store, s, prop, "en"))
         concepts[c.iri] = c
-    return Scheme(scheme_iri, concepts, fallback, non_trigger_words)
+    return Scheme(scheme_iri, concepts, fallback, non_trigger_words, negations)
 
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """Both schemes, read once per process from the ontology files."""
-    words = load_json("cues.json").get("non_trigger_words", [])
+    cues = load_json("cues.json")
+    words = cues.get("non_trigger_words", [])
     return Lexicon(
         measures=_read_scheme(resources.MEASURE_SCHEME_FILE, vocab.NPT.MeasureType, vocab.MEASURE_SCHEME_IRI,
                               FALLBACK_MEASURE_TYPE, words),
         risks=_read_scheme(resources.RISK_SCHEME_FILE, vocab.NPT.RiskType, vocab.RISK_SCHEME_IRI, FALLBACK_RISK_TYPE,
-                           words),
+                           words, cues.get("risk_negations")),
     )

@@ -100,6 +100,9 @@ def _detect(raw: bytes, path: Path) -> tuple[str, bytes]:
         utf8_error = exc.start
     else:
         return "utf-8", raw
+    if _cut_utf8(raw, utf8_error):
+        raise PaperError(path, f"UTF-8 text cut off in the middle of a character at byte offset {utf8_error} "
+                               "(the file looks truncated)", raw[:utf8_error].count(b"\n") + 1)
     try:
         raw.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -108,6 +111,15 @@ def _detect(raw: bytes, path: Path) -> tuple[str, bytes]:
         raise PaperError(path, f"not UTF-8, UTF-16 or GB18030/GBK text (undecodable bytes at offset {where})",
                          raw[:where].count(b"\n") + 1) from None
     return "gb18030", raw
+
+
+def _cut_utf8(raw: bytes, start: int) -> bool:
+    """The only bad bytes are an incomplete multi-byte sequence at the very end: a file cut short."""
+    try:
+        raw[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and exc.end == len(raw) - start
+    return False
 
 
 def _utf16_by_nuls(raw: bytes) -> str | None:

@@ -1,7 +1,8 @@
 """Bad input through the real CLI: one clear line naming the file, exit 1, the previous graph intact.
 
-Each case first builds a good graph, then builds again with one bad paper added next to the
-good one, and checks the message, the exit code and that the good graph is byte-identical.
+Each case first builds a good graph, then builds again with `--strict` and one bad paper added
+next to the good one, and checks the message, the exit code and that the good graph is
+byte-identical. Without `--strict` the bad file is skipped with a warning naming it.
 """
 
 from __future__ import annotations
@@ -46,9 +47,17 @@ def setup(tmp_path: Path) -> tuple[Path, Path, bytes]:
 
 
 def refused(papers: Path, out: Path, before: bytes, capsys: pytest.CaptureFixture[str], name: str) -> str:
-    """Build again; the build must fail on `name` with one line and leave the graph as it was."""
+    """Build again; the build must fail on `name` with one line and leave the graph as it was.
+
+    Without --strict, the same build skips `name` with a warning and writes the good paper's graph."""
     capsys.readouterr()
-    code = main(["build", str(papers), "-o", str(out), "-q"])
+    lenient = out.with_name("lenient.ttl")
+    assert main(["build", str(papers), "-o", str(lenient)]) == 0
+    warned = capsys.readouterr().err
+    assert f"{name}" in warned and "warning:" in warned and "(skipped)" in warned and "Traceback" not in warned
+    assert lenient.read_bytes() == before
+    lenient.unlink()
+    code = main(["build", "--strict", str(papers), "-o", str(out), "-q"])
     err = capsys.readouterr().err.strip()
     assert code == 1, err
     assert len(err.splitlines()) == 1, err

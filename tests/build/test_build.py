@@ -137,7 +137,7 @@ def test_a_failing_build_leaves_the_previous_output_byte_identical(tmp_path: Pat
     assert main(["build", str(papers), "-o", str(out), "-q"]) == 0
     before = out.read_bytes()
     (papers / "b.txt").write_bytes(b"")
-    assert main(["build", str(papers), "-o", str(out), "-q"]) == 1
+    assert main(["build", "--strict", str(papers), "-o", str(out), "-q"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("npt-kg: error: ") and "b.txt" in err
     assert out.read_bytes() == before

@@ -143,9 +143,10 @@ def test_export_of_the_ontology_alone_needs_no_built_graph(tmp_path, capsysbinar
     assert not missing.exists()
 
 
-def test_export_builds_the_graph_from_the_seeds_when_it_is_missing(tmp_path, monkeypatch):
+def test_export_builds_the_default_graph_from_the_seeds_when_it_is_missing(tmp_path, monkeypatch):
     monkeypatch.chdir(REPO)
     graph = tmp_path / "fresh" / "npt-kg.ttl"
+    monkeypatch.setattr("kg.resources.DEFAULT_GRAPH", graph)  # only the default graph is built on first use
     out = tmp_path / "data.ttl"
     assert main(["export", "--what", "data", "--graph", str(graph), "-o", str(out)]) == 0
     assert graph.exists()

@@ -85,7 +85,8 @@ def test_json_is_sparql_json_results(graph, capsys):
 
 
 def test_ttl_of_a_construct_query_is_turtle_of_that_paper_only(graph, capsys):
-    code, out, _ = run_cli(capsys, "query", "paper-subgraph", "--format", "ttl", "--graph", str(graph))
+    code, out, _ = run_cli(capsys, "query", "paper-subgraph", "--format", "ttl", "--graph", str(graph),
+                           "--param", f"paper={NAC_PAPER}")
     assert code == 0
     assert "@prefix npt:" in out  # written with the project prefixes
     triples = list(parse(out.encode("utf-8"), format=RdfFormat.TURTLE))
@@ -160,8 +161,9 @@ def test_sparql_syntax_error_is_one_line_naming_the_file(graph, capsys, tmp_path
     assert str(rq) in err and "syntax" in err
 
 
-def test_missing_graph_is_built_from_the_seeds_first(capsys, tmp_path):
+def test_missing_default_graph_is_built_from_the_seeds_first(capsys, tmp_path, monkeypatch):
     target = tmp_path / "fresh" / "npt-kg.ttl"
+    monkeypatch.setattr("kg.resources.DEFAULT_GRAPH", target)
     code, out, err = run_cli(capsys, "query", "papers", "--format", "csv", "--graph", str(target))
     assert code == 0, err
     assert target.exists()
@@ -191,3 +193,46 @@ def test_format_table_keeps_every_line_within_the_width():
     text = format_table(["paper", "title", "date"], rows, width=40)
     assert all(cell_width(line) <= 40 for line in text.splitlines())
     assert text.splitlines()[-1] == "(1 row)"
+
+
+# --- parameters -------------------------------------------------------------------------
+
+
+def test_a_parameter_picks_the_paper_of_the_subgraph(graph, capsys):
+    """The same query, two papers: each answer holds only its own paper's resources."""
+    subjects = {}
+    papers = sorted(SEED_PAPERS)[:2]
+    for paper in papers:
+        code, out, err = run_cli(capsys, "query", "paper-subgraph", "--format", "ttl", "--graph", str(graph),
+                                 "--param", f"paper={paper}")
+        assert code == 0, err
+        subjects[paper] = {t.subject.value for t in parse(out.encode("utf-8"), format=RdfFormat.TURTLE)}
+        assert paper in subjects[paper] and all(s.startswith(paper) for s in subjects[paper])
+    assert subjects[papers[0]].isdisjoint(subjects[papers[1]])
+
+
+def test_parameters_accept_compact_iris_and_several_values(graph, capsys):
+    code, out, _ = run_cli(capsys, "query", "measures-addressed-to-states", "--format", "csv", "--graph", str(graph),
+                           "--param", "state=id:state/US")
+    assert code == 0
+    only_us = list(csv.DictReader(io.StringIO(out)))
+    code, out, _ = run_cli(capsys, "query", "measures-addressed-to-states", "--format", "csv", "--graph", str(graph),
+                           "--param", "state=id:state/US", "--param", "state=id:state/RU")
+    both = list(csv.DictReader(io.StringIO(out)))
+    assert only_us and {r["addressedTo"] for r in only_us} == {"United States of America"}
+    assert any("Russian Federation" in r["addressedTo"] for r in both)
+
+
+def test_a_string_parameter_is_a_literal_not_query_text(graph, capsys):
+    code, out, err = run_cli(capsys, "query", "search-paragraphs", "--format", "csv", "--graph", str(graph),
+                             "--param", 'term=" } SELECT * WHERE { ?s ?p ?o } #')
+    assert code == 0, err
+    assert list(csv.DictReader(io.StringIO(out))) == []
+
+
+@pytest.mark.parametrize("param, message", [("paper=not an iri", "is not an IRI"),
+                                            ("colour=red", "has no parameter colour"),
+                                            ("paper", "write NAME=VALUE")])
+def test_a_bad_parameter_is_one_line(graph, capsys, param: str, message: str):
+    code, _, err = run_cli(capsys, "query", "paper-subgraph", "--graph", str(graph), "--param", param)
+    assert code != 0 and message in err and len(err.strip().splitlines()) == 1

@@ -91,8 +91,9 @@ def test_stats_command_prints_one_aligned_block(graph, capsys, counts):
     assert len({len(line) for line in lines[1:]}) == 1  # numbers right-aligned in one column
 
 
-def test_stats_builds_the_graph_when_missing(tmp_path, capsys):
+def test_stats_builds_the_default_graph_when_missing(tmp_path, capsys, monkeypatch):
     target = tmp_path / "npt-kg.ttl"
+    monkeypatch.setattr("kg.resources.DEFAULT_GRAPH", target)
     assert main(["stats", "--graph", str(target)]) == 0
     captured = capsys.readouterr()
     assert target.exists()

@@ -267,7 +267,6 @@ def test_states_proposing_the_test_ban(store: Store):
 SHARED_TYPES: dict[str, set[str]] = {
     "bilateral-arms-control": {A, B, C},        # A 20(a); B 12(h)(五); C 5(a) (B 12(d) only names the two)
     "freeze-no-increase": {A, B, C},            # A 19(f), 20(b); B 12(h)(四); C 5(a) "保持在绝对最低水平"
-    "multilateral-disarmament-negotiations": {A, B, C},  # A 19(f), 20(f); B 12(a); C 5(c)
     "negative-security-assurances": {A, B, C},  # A 19(p), 20(f); B 12(h)(二); C 5(d)
     "stockpile-reductions": {A, B, C},          # A 19(a)-(d); B 12(h)(五); C 5(a)
     "compliance-with-obligations": {A, B},      # A 19(p); B 12(a), 12(h)(九)
@@ -285,8 +284,10 @@ SHARED_TYPES: dict[str, set[str]] = {
 
 
 def test_measure_types_shared_by_several_papers(store: Store):
-    # Not shared: ending forward deployment (only B 12(c): A 11(a) and 13(a) ask for reports
-    # on deployed warheads, not an end to deployment) and peaceful uses (only C 5(f), 5(g):
+    # Not shared: multilateral negotiations (only B 12(a) "致力于多边谈判": A 19(f), 20(f) and C 5(c)
+    # negotiate a freeze, assurances and a cut-off treaty, whose types they get), ending forward
+    # deployment (only B 12(c): A 11(a) and 13(a) ask for reports on deployed warheads, not an end
+    # to deployment) and peaceful uses (only C 5(f), 5(g):
     # "具有核能力的运载系统" in A 20(a) is nuclear-capable, not nuclear energy).
     rows = by(select(store, "shared-measure-types"), "type")
     assert {t.removeprefix(vocab.MEASURE_TYPE_NS) for t in rows} == set(SHARED_TYPES)
@@ -597,7 +598,7 @@ def test_search_finds_words_broken_across_source_lines(store: Store):
 
 
 def test_paper_subgraph_holds_the_uk_paper_and_its_parts(store: Store):
-    results = store.query(sparql("paper-subgraph", values=(B, C)), use_default_graph_as_union=True)
+    results = store.query(LIBRARY["paper-subgraph"].bind({"paper": [C]}), use_default_graph_as_union=True)
     assert isinstance(results, QueryTriples)
     triples = list(results)
     subjects = {t.subject.value for t in triples}

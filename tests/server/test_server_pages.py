@@ -75,9 +75,12 @@ def test_instance_page_links_in_and_out_to_local_pages(client: FlaskClient) -> N
 
 def test_extracted_fact_page_quotes_its_source_paragraph(client: FlaskClient) -> None:
     html = client.get("/id/doc/T-WP.1/p/1/a/measure", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert QUOTE in html
-    assert ITEM_TEXT in html  # the text of the item it was derived from
+    source = html.split('<blockquote lang="zh" class="paragraph">')[1].split("</blockquote>")[0]
+    assert re.sub(r"<[^>]+>", "", source) == ITEM_TEXT  # the text of the item it was derived from
+    assert f'<mark class="quote">{QUOTE}</mark>' in source
+    assert html.count(QUOTE) == 1  # the quote once: marked in its source, not repeated
     assert 'href="/id/doc/T-WP.1/p/1/a"' in html
+    assert 'href="/id/doc/T-WP.1/p/1"' in html and 'href="/id/doc/T-WP.1"' in html  # its paragraph and paper
     assert "1(a)" in html
 
 

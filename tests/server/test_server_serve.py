@@ -17,6 +17,7 @@ import pytest
 from conftest import LOOPBACK, find_free_port, http_request
 
 from kg import resources
+from kg.build import build_graph
 from kg.commands.serve import is_stale
 from kg.store import read_manifest
 
@@ -66,8 +67,9 @@ class Serve:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
-    """A working directory with the seed papers, as a user's checkout has."""
+    """A working directory with the seed papers, as a user's checkout has, and a graph built as g.ttl."""
     shutil.copytree(resources.SEEDS_DIR, tmp_path / "seeds")
+    build_graph([tmp_path / "seeds"], tmp_path / "g.ttl")
     yield tmp_path
 
 

@@ -1,0 +1,145 @@
+"""The cue grammar on hand-written papers: who is called upon, which lists are measures, what a
+negation takes back, and how English names treaties.
+
+The sentences are written here in the genre's manner, not copied from any evaluation paper.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg import vocab
+from kg.extract import Extractor
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.lexicon import load_lexicon
+from kg.read.model import Section
+from tests.extract.test_extract import item, paper, para
+
+MT = vocab.MEASURE_TYPE_NS
+RT = vocab.RISK_TYPE_NS
+EN_SUBMITTER = "Working paper submitted by Austria, Mexico and Thailand on behalf of the Group of Friends of Testing"
+
+
+@pytest.fixture
+def extractor() -> Extractor:
+    return Extractor(Gazetteer.load(), load_lexicon())
+
+
+def _en(paragraphs, heading: str = "Recommendations"):
+    return paper(EN_SUBMITTER, paragraphs=paragraphs, sections=[Section(1, heading, None, 5)], language="en")
+
+
+def keys(entities) -> set[str]:
+    return {e.key for e in entities}
+
+
+def test_a_list_whose_items_open_with_what_the_author_asks_is_a_list_of_measures(extractor: Extractor) -> None:
+    p = _en([para(1, "The Group:", [
+        item("a", "Urges all States to sign the Comprehensive Nuclear-Test-Ban Treaty without delay;", 1, "1(a)"),
+        item("b", "Supports the further development of the International Monitoring System;", 2, "1(b)"),
+        item("c", "Calls on States parties to report regularly on their nuclear doctrines.", 3, "1(c)"),
+    ])], heading="Nuclear testing")
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert set(by_path) == {"1(a)", "1(b)", "1(c)"}
+    assert keys(by_path["1(a)"].addressees) == {"all-states"}
+    assert keys(by_path["1(c)"].addressees) == {"all-states-parties"}  # "Calls on" in any case
+    assert MT + "test-ban" in by_path["1(b)"].types
+
+
+def test_a_list_of_statements_that_ask_nothing_is_not_a_list_of_measures(extractor: Extractor) -> None:
+    p = _en([para(1, "The Group notes the following developments:", [
+        item("a", "The number of ratifications has grown steadily;", 1, "1(a)"),
+        item("b", "Several monitoring stations were certified last year.", 2, "1(b)"),
+    ])], heading="Background")
+    assert extractor.extract(p).measures == []
+
+
+def test_those_by_whom_a_leads_steps_are_to_be_taken_are_called_upon(extractor: Extractor) -> None:
+    p = _en([para(1, "The following steps should be taken by the nuclear-weapon States and, where appropriate, "
+                     "by other States possessing nuclear weapons:", [
+                         item("a", "Reduce the operational readiness of their forces;", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"p5", "nuclear-armed-states"}
+
+
+def test_a_paper_never_calls_upon_its_own_submitters(extractor: Extractor) -> None:
+    p = _en([para(1, "Austria and Mexico call upon all States that have not yet done so to ratify the "
+                     "Comprehensive Nuclear-Test-Ban Treaty.")])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"all-states"}
+
+
+def test_sub_items_are_called_upon_as_their_step_is(extractor: Extractor) -> None:
+    b = item("b", "Encourage States parties to strengthen export controls, including by:", 1, "1(b)",
+             own="Encourage States parties to strengthen export controls, including by:", children=[
+                 item("i", "Sharing information on denied transfers;", 1, "1(b)(i)", kind="roman"),
+                 item("ii", "Adopting national control lists.", 2, "1(b)(ii)", kind="roman")])
+    f = extractor.extract(_en([para(1, "Austria recommends that the Review Conference:", [b])]))
+    subs = [m for m in f.measures if m.path.startswith("1(b)(")]
+    assert [keys(m.addressees) for m in subs] == [{"review-conference", "all-states-parties"}] * 2
+
+
+def test_a_renounced_risk_is_not_a_risk(extractor: Extractor) -> None:
+    lex = load_lexicon().risks
+    assert RT + "lowered-threshold" not in lex.match("中国承诺在任何时候和任何情况下都不首先使用核武器。")
+    assert RT + "lowered-threshold" in lex.match("一些国家考虑首先使用核武器，降低了使用门槛。")
+
+
+def test_english_names_the_safety_conventions_and_the_agencys_statute(extractor: Extractor) -> None:
+    p = _en([para(1, "States should join the Convention on Nuclear Safety, the Joint Convention and the "
+                     "Convention on Early Notification of a Nuclear Accident, and respect the IAEA Statute.")],
+            heading="Nuclear safety")
+    (u,) = extractor.extract(p).paragraphs
+    assert {e.key for e in u.mentions if e.kind == "treaty"} == {
+        "convention-on-nuclear-safety", "joint-convention", "early-notification-convention", "iaea-statute"}
+
+
+def test_a_bare_english_treaty_is_the_npt_and_its_articles_are_read(extractor: Extractor) -> None:
+    p = _en([para(1, "States parties reaffirm their obligations under article VI of the Treaty.")],
+            heading="Disarmament")
+    (u,) = extractor.extract(p).paragraphs
+    assert [e.key for e in u.mentions if e.kind == "treaty"] == ["npt"]
+    assert [(t.key, r) for t, r in u.articles] == [("npt", "VI")]
+
+
+def test_a_relative_clause_may_stand_between_the_call_verb_and_the_group(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "我们建议审议大会：", [
+        item("a", "促请尚未缔结全面保障监督协定的缔约国尽快缔结此类协定；", 1, "1(a)"),
+        item("b", "尚未批准有关议定书的核武器国家尽早批准该议定书。", 2, "1(b)"),
+    ])])
+    a, b = extractor.extract(p).measures
+    assert keys(a.addressees) == {"review-conference", "all-states-parties"}
+    assert keys(b.addressees) == {"review-conference", "p5"}  # the item opens with who is to act
+
+
+def test_a_call_upon_a_pronoun_calls_upon_those_just_named(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "我们建议审议大会：", [
+        item("a", "回顾核武器国家作出的承诺，并敦促它们全面履行这些承诺；", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"review-conference", "p5"}
+
+
+def test_a_step_that_names_a_zone_treaty_is_about_nuclear_weapon_free_zones(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "我们建议采取以下措施：", [
+        item("a", "美利坚合众国尽快完成《非洲无核武器区条约》议定书的批准程序；", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert m.types == [MT + "nuclear-weapon-free-zones"]
+    assert m.triggers[MT + "nuclear-weapon-free-zones"] == "非洲无核武器区条约"
+
+
+def test_the_name_of_those_called_upon_is_not_what_they_are_asked_to_do(extractor: Extractor) -> None:
+    p = _en([para(1, "Austria recommends that the Review Conference:", [
+        item("a", "Call upon States that have conducted nuclear tests to provide assistance to the victims;", 1,
+             "1(a)"),
+        item("b", "Call upon States with an original small quantities protocol to amend it.", 2, "1(b)"),
+    ])])
+    a, b = extractor.extract(p).measures
+    assert a.types == [MT + "victim-assistance-and-remediation"]
+    assert b.types == [MT + "safeguards-agreements"]  # nothing else named: the name gives the theme
+
+
+def test_each_english_sentence_gives_its_own_risks(extractor: Extractor) -> None:
+    p = _en([para(1, "Terrorists could acquire radioactive material. Cases of trafficking are recorded every "
+                     "year.")], heading="Nuclear security")
+    types = {r.types[0] for r in extractor.extract(p).risks}
+    assert types == {RT + "non-state-actors", RT + "illicit-trafficking"}
