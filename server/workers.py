@@ -8,6 +8,11 @@ back over a pipe in chunks. A request that passes its deadline gets its worker k
 background, while the others keep serving. A worker that dies on a query (the
 engine's parser can overflow its stack) is replaced the same way.
 
+Over an on-disk store one extra worker is kept ready and idle (the spare): a killed or
+dead worker's place is taken by it at once, in well under a millisecond, and a new spare
+opens the store in the background; a watcher thread notices a worker that died while idle.
+The store's pages are shared through the OS page cache, so a spare costs little memory.
+
 Workers are fresh interpreters (`python -m server.workers`), never forks of the
 threaded web server, joined to it by a socket pair. Before opening its store each worker moves into a network
 namespace of its own where that is permitted, so no query can reach the network.
