@@ -176,6 +176,37 @@ def peak_memory(pid: int) -> dict:
     }
 
 
+def pss_mb(pid: int) -> dict:
+    """Proportional set size (shared pages divided among their users) of a process tree, in MB.
+
+    The honest sum for a server whose workers share pages (the store's files, copy-on-write
+    memory): resident sizes would count shared pages once per process.
+    """
+    def one(p: int) -> float:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+        except (OSError, ValueError):
+            pass
+        return 0.0
+
+    main = one(pid)
+    workers = [one(c) for c in descendants(pid)]
+    return {"main_mb": round(main, 1), "workers_mb": [round(w, 1) for w in workers],
+            "total_mb": round(main + sum(workers), 1)}
+
+
+def git_clean() -> bool | None:
+    """Whether the working tree had no uncommitted changes (results files aside)."""
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", ".", ":!bench/results.*",
+                              ":!bench/loadtest.*"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.returncode == 0 and not out.stdout.strip()
+
+
 def self_peak_mb() -> float:
     return round((_status_kb(os.getpid(), "VmHWM") or 0) / 1024, 1)
 
@@ -221,12 +252,13 @@ class SparqlClient:
             self.conn.close()
             self.conn = None
 
-    def query(self, sparql: str, accept: str | None = None) -> tuple[int, bytes, float]:
+    def query(self, sparql: str, accept: str | None = None,
+              headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
         """POST the query (SPARQL 1.1 protocol, form-encoded); return status, body and seconds."""
         # bytes, so that http.client sends headers and body in one write (no Nagle / delayed-ACK stall)
         body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded",
-                   "Accept": accept or accept_for(sparql)}
+                   "Accept": accept or accept_for(sparql), **(headers or {})}
         t0 = time.perf_counter()
         try:
             conn = self._connection()

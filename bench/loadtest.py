@@ -14,37 +14,82 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import signal
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from bench import generate
-from bench.common import BENCH_DIR, SEEDS_DIR, Server, SparqlClient, accept_for, machine_info, percentile
+from bench.common import (
+    BENCH_DIR,
+    SEEDS_DIR,
+    Server,
+    SparqlClient,
+    accept_for,
+    git_clean,
+    machine_info,
+    percentile,
+    pss_mb,
+)
 from bench.run import log, run_build
+from kg.util.atomic import write_atomically
 
 MAX_CLIENTS = 200
 MAX_DURATION = 600.0
 P99_OVER_P50_MAX = 10.0
 
 
-def client_loop(port: int, queries: list[dict], offset: int, stop_at: float, timeout: float,
-                records: list[tuple[str, float, str]]) -> None:
-    client = SparqlClient(port, timeout=timeout)
+def client_loop(send, queries: list[dict], offset: int, stop_at: float,
+                records: list[tuple[str, float, float, str]]) -> None:
+    """One client: the queries in turn until `stop_at`; each request as (query, start, seconds, outcome)."""
     i = offset
     while time.perf_counter() < stop_at:
         q = queries[i % len(queries)]
         i += 1
-        accept = accept_for(q["sparql"])
         t0 = time.perf_counter()
         try:
-            status, _, _ = client.query(q["sparql"], accept)
-            outcome = "ok" if status == 200 else f"HTTP {status}"
+            outcome = send(q)
         except Exception as exc:  # every failure is an error to count, never a crash of the client
             outcome = type(exc).__name__
-        records.append((q["name"], time.perf_counter() - t0, outcome))
-    client.close()
+        records.append((q["name"], t0, time.perf_counter() - t0, outcome))
+
+
+def run_phase(make_sender, queries: list[dict], clients: int, duration: float,
+              during=None) -> tuple[list[tuple[str, float, float, str]], float, dict]:
+    """`clients` threads for `duration` seconds; `during(t0)` runs meanwhile (the worker kill)."""
+    records: list[tuple[str, float, float, str]] = []
+    t0 = time.perf_counter()
+    stop_at = t0 + duration
+    threads = [threading.Thread(target=client_loop, daemon=True, args=(make_sender(), queries, i, stop_at, records))
+               for i in range(clients)]
+    for t in threads:
+        t.start()
+    extra = during(t0) if during else {}
+    for t in threads:
+        t.join(timeout=duration + 120)
+    return list(records), time.perf_counter() - t0, extra
+
+
+def summarize_phase(records: list[tuple[str, float, float, str]], elapsed: float, queries: list[dict]) -> dict:
+    ok_times = [t for _, _, t, o in records if o == "ok"]
+    error_kinds: dict[str, int] = {}
+    for _, _, _, o in records:
+        if o != "ok":
+            error_kinds[o] = error_kinds.get(o, 0) + 1
+    overall = stats_ms([t for _, _, t, _ in records])
+    ratio = round(overall["p99_ms"] / overall["p50_ms"], 1) if overall.get("p50_ms") else None
+    return {
+        "elapsed_s": round(elapsed, 2), "requests": len(records), "ok": len(ok_times),
+        "errors": len(records) - len(ok_times), "error_kinds": error_kinds,
+        "throughput_rps": round(len(ok_times) / elapsed, 2) if elapsed else None,
+        "overall": overall, "p99_over_p50": ratio,
+        "per_query": {q["name"]: stats_ms([t for n, _, t, o in records if n == q["name"] and o == "ok"])
+                      for q in queries},
+    }
 
 
 def stats_ms(times: list[float]) -> dict:
@@ -88,60 +133,16 @@ def graph_triples(papers: int, workdir: Path) -> int | None:
     return None
 
 
-def render_markdown(res: dict) -> str:
-    m, o = res["machine"], res["overall"]
-    triples = f" ({res['quads']:,} triples)" if res.get("quads") else ""
-    papers = res["config"]["papers"]
-    data = f"the seed papers plus {papers:,} synthetic papers" if papers else "the seed papers"
-    lines = [
-        "# Load test",
-        "",
-        f"Written by `make loadtest` (`python -m bench.loadtest`): {res['config']['clients']} concurrent clients for "
-        f"{res['config']['duration_s']:.0f} s against `npt-kg serve` on 127.0.0.1 ({res['config']['server']}), "
-        f"sending the {len(res['per_query'])} named queries in turn over keep-alive connections. Data: "
-        f"{data}{triples}. Clients and server share the machine.",
-        "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
-        f"pyoxigraph {m['libraries'].get('pyoxigraph')}, waitress {m['libraries'].get('waitress')}; {m['date']}.",
-        "",
-        "| | |", "|---|---|",
-        f"| requests | {o['n']:,} |",
-        f"| errors | {res['errors']} |",
-        f"| throughput | {res['throughput_rps']:.1f} requests/s |",
-        f"| p50 | {o.get('p50_ms')} ms |",
-        f"| p99 | {o.get('p99_ms')} ms |",
-        f"| p99 / p50 | {res['p99_over_p50']} |",
-        f"| server peak memory | {res['server_memory'].get('total_mb')} MB "
-        f"(main {res['server_memory'].get('main_mb')}, workers {res['server_memory'].get('workers_mb')}) |",
-        "",
-        "## Targets",
-        "",
-        "| target | measured | met |", "|---|---|---|",
-        f"| 0 errors | {res['errors']} | {'yes' if res['errors'] == 0 else '**no**'} |",
-        f"| p99 < {P99_OVER_P50_MAX:.0f}x p50 (whole mix) | {res['p99_over_p50']}x | "
-        f"{'yes' if res['p99_target_met'] else '**no**'} |",
-        "",
-    ]
-    if res.get("notes"):
-        lines += ["### Notes", ""] + [f"- {n}" for n in res["notes"]] + [""]
-    if res["error_kinds"]:
-        lines += ["## Errors", "", "| kind | count |", "|---|---:|"]
-        lines += [f"| {k} | {v} |" for k, v in res["error_kinds"].items()] + [""]
-    lines += ["## Per query", "", "| query | requests | p50 ms | p99 ms | max ms | p99 / p50 |",
-              "|---|---:|---:|---:|---:|---:|"]
-    for name, s in res["per_query"].items():
-        ratio = round(s["p99_ms"] / s["p50_ms"], 1) if s.get("p50_ms") else "–"
-        lines.append(f"| {name} | {s['n']} | {s.get('p50_ms', '–')} | {s.get('p99_ms', '–')} | "
-                     f"{s.get('max_ms', '–')} | {ratio} |")
-    lines.append("")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=50)
-    p.add_argument("--duration", type=float, default=60.0, help="seconds of load (default: 60)")
-    p.add_argument("--papers", type=int, default=0, help="synthetic papers besides the seeds (default: 0)")
+    p.add_argument("--duration", type=float, default=60.0, help="seconds of load per phase (default: 60)")
+    p.add_argument("--papers", type=int, default=997,
+                   help="synthetic papers besides the three seeds (default: 997, the 1,000-paper corpus)")
+    p.add_argument("--graph", type=Path, default=None, help="a built graph to use instead of building one")
+    p.add_argument("--store-dir", type=Path, default=None, help="its on-disk store, if already prepared")
+    p.add_argument("--no-peer", action="store_true", help="skip Oxigraph server")
+    p.add_argument("--queries", default=None, help="comma-separated named queries for the mix (default: all)")
     p.add_argument("--request-timeout", type=float, default=60.0, help="client timeout per request")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, default=BENCH_DIR, help="where loadtest.json / loadtest.md go")
@@ -155,79 +156,211 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     from kg.store.library import load_library
+    from kg.store.textindex import INDEX_NAME, TextIndex, rewrite, uses_text_query
 
-    queries = [{"name": q.name, "sparql": q.sparql} for q in load_library().values()]
-    graph = prepare_graph(args.papers, args.workdir, args.seed)
-    server = Server(graph=graph, log_path=args.workdir / "loadtest-server.log")
-    log(f"starting server on {graph.name}")
+    graph = args.graph or prepare_graph(args.papers, args.workdir, args.seed)
+    store_dir = args.store_dir or args.workdir / f"loadtest-store-{args.papers}"
+    if not (store_dir / INDEX_NAME).exists():
+        log(f"preparing the on-disk store {store_dir}")
+        from kg.store import prepare_disk_store
+
+        prepare_disk_store(store_dir, graph)
+    index = TextIndex(store_dir / INDEX_NAME)
+    queries = [{"name": q.name, "sparql": q.sparql, "accept": accept_for(q.sparql),
+                "peer_sparql": rewrite(q.sparql, index) if uses_text_query(q.sparql) else q.sparql}
+               for q in load_library().values()]
+    if args.queries:
+        chosen = set(args.queries.split(","))
+        if chosen - {q["name"] for q in queries}:
+            p.error(f"unknown queries: {', '.join(sorted(chosen - {q['name'] for q in queries}))}")
+        queries = [q for q in queries if q["name"] in chosen]
+    res: dict = {"machine": machine_info(), "clean": git_clean(),
+                 "config": {"clients": args.clients, "duration_s": args.duration, "papers": args.papers + 3,
+                            "request_timeout_s": args.request_timeout, "server": server_defaults(),
+                            "store": "on disk (--store-dir), as make serve",
+                            "queries": [q["name"] for q in queries]},
+                 "phases": {}}
+
+    server = Server(graph=graph, store_dir=store_dir, log_path=args.workdir / "loadtest-server.log")
+    log(f"starting server on {graph.name} with the store {store_dir}")
     server.start()
-    records: list[tuple[str, float, str]] = []
     try:
-        # one untimed pass so that the measured run does not include first-query warm-up
+        def sender(headers: dict[str, str] | None):
+            def make():
+                client = SparqlClient(server.port, timeout=args.request_timeout)
+
+                def send(q: dict) -> str:
+                    status, _, _ = client.query(q["sparql"], q["accept"], headers)
+                    return "ok" if status == 200 else f"HTTP {status}"
+                return send
+            return make
+
         warm = SparqlClient(server.port, timeout=args.request_timeout)
-        for q in queries:
-            warm.query(q["sparql"], accept_for(q["sparql"]))
+        for q in queries:  # one untimed pass: the first query of each kind opens its caches
+            warm.query(q["sparql"], q["accept"], {"Cache-Control": "no-cache"})
         warm.close()
-        log(f"{args.clients} clients for {args.duration:.0f} s")
-        t0 = time.perf_counter()
-        stop_at = t0 + args.duration
-        threads = [threading.Thread(target=client_loop, daemon=True,
-                                    args=(server.port, queries, i, stop_at, args.request_timeout, records))
-                   for i in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=args.duration + args.request_timeout + 10)
-        elapsed = time.perf_counter() - t0
-        memory = server.memory()
+
+        def kill_midway(t0: float) -> dict:
+            time.sleep(args.duration / 2)
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/health", timeout=60) as resp:
+                pids = json.loads(resp.read())["workers"]["pids"]
+            at = time.perf_counter()
+            os.kill(pids[0], signal.SIGKILL)
+            time.sleep(1.0)
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/health", timeout=60) as resp:
+                after = json.loads(resp.read())["workers"]
+            return {"killed_pid": pids[0], "at_s": round(at - t0, 2), "at": at, "after": after}
+
+        log(f"this server, no result cache: {args.clients} clients for {args.duration:.0f} s, a worker killed midway")
+        records, elapsed, kill = run_phase(sender({"Cache-Control": "no-cache"}), queries, args.clients,
+                                           args.duration, kill_midway)
+        phase = summarize_phase(records, elapsed, queries)
+        at = kill.pop("at")
+        in_flight = [r for r in records if r[1] <= at <= r[1] + r[2]]
+        phase["worker_kill"] = {
+            **kill, "requests_in_flight": len(in_flight),
+            "failed_in_flight": sum(1 for r in in_flight if r[3] != "ok"),
+            "failed_otherwise": sum(1 for r in records if r[3] != "ok" and r not in in_flight),
+        }
+        phase["server_memory_pss"] = pss_mb(server.proc.pid)  # type: ignore[union-attr]
+        res["phases"]["server"] = phase
+
+        log(f"this server, result cache on: {args.clients} clients for {args.duration:.0f} s")
+        records, elapsed, _ = run_phase(sender(None), queries, args.clients, args.duration)
+        res["phases"]["server_cached"] = summarize_phase(records, elapsed, queries)
+        res["server_memory"] = server.memory()
     finally:
         server.stop()
 
-    done = list(records)
-    ok_times = [t for _, t, o in done if o == "ok"]
-    error_kinds: dict[str, int] = {}
-    for _, _, o in done:
-        if o != "ok":
-            error_kinds[o] = error_kinds.get(o, 0) + 1
-    overall = stats_ms([t for _, t, _ in done])
-    per_query = {q["name"]: stats_ms([t for n, t, o in done if n == q["name"] and o == "ok"]) for q in queries}
-    ratio = round(overall["p99_ms"] / overall["p50_ms"], 1) if overall.get("p50_ms") else None
-    res = {
-        "machine": machine_info(),
-        "config": {"clients": args.clients, "duration_s": args.duration, "papers": args.papers,
-                   "request_timeout_s": args.request_timeout, "server": server_defaults()},
-        "quads": graph_triples(args.papers, args.workdir),
-        "elapsed_s": round(elapsed, 2),
-        "requests": len(done), "ok": len(ok_times), "errors": len(done) - len(ok_times), "error_kinds": error_kinds,
-        "throughput_rps": round(len(ok_times) / elapsed, 2) if elapsed else None,
-        "overall": overall, "p99_over_p50": ratio,
-        "p99_target_met": bool(ratio is not None and ratio < P99_OVER_P50_MAX),
-        "per_query": per_query, "server_memory": memory,
-    }
+    if not args.no_peer:
+        res["phases"]["oxigraph"] = oxigraph_phase(store_dir, queries, args)
     res["notes"] = notes(res)
-    (args.out / "loadtest.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
-    (args.out / "loadtest.md").write_text(render_markdown(res), encoding="utf-8")
-    log(f"{len(done)} requests, {res['errors']} errors, {res['throughput_rps']} req/s, "
-        f"p50 {overall.get('p50_ms')} ms, p99 {overall.get('p99_ms')} ms -> {args.out / 'loadtest.md'}")
+    write_atomically(args.out / "loadtest.json", json.dumps(res, indent=1, ensure_ascii=False) + "\n")
+    write_atomically(args.out / "loadtest.md", render_markdown(res))
+    s = res["phases"]["server"]
+    log(f"{s['requests']} requests, {s['errors']} errors, {s['throughput_rps']} req/s, "
+        f"p50 {s['overall'].get('p50_ms')} ms, p99 {s['overall'].get('p99_ms')} ms -> {args.out / 'loadtest.md'}")
     return 0
+
+
+def oxigraph_phase(store_dir: Path, queries: list[dict], args: argparse.Namespace) -> dict:
+    """Oxigraph server on the same data (our store dumped as N-Quads), the same mix and clients."""
+    from bench.named import ensure_oxigraph
+    from bench.peers import start_oxigraph
+
+    why = ensure_oxigraph()
+    if why:
+        return {"skipped": why}
+    quads = args.workdir / "loadtest-dataset.nq"
+    from pyoxigraph import RdfFormat, Store
+
+    Store.read_only(str(store_dir)).dump(str(quads), RdfFormat.N_QUADS)
+    d = args.workdir / "loadtest-oxigraph"
+    shutil.rmtree(d, ignore_errors=True)
+    with start_oxigraph(d, read_only=True, union_default_graph=True, timeout_s=30) as ox:
+        ox.bulk_load(quads, None)
+        port = int(ox.query_url.rsplit(":", 1)[1].split("/")[0])
+
+        def make():
+            client = SparqlClient(port, timeout=args.request_timeout, path="/query")
+
+            def send(q: dict) -> str:
+                status, _, _ = client.query(q["peer_sparql"], q["accept"])
+                return "ok" if status == 200 else f"HTTP {status}"
+            return send
+
+        log(f"Oxigraph server {ox.version}: {args.clients} clients for {args.duration:.0f} s")
+        records, elapsed, _ = run_phase(make, queries, args.clients, args.duration)
+        phase = summarize_phase(records, elapsed, queries)
+        phase["version"] = ox.version
+    shutil.rmtree(d, ignore_errors=True)
+    quads.unlink(missing_ok=True)
+    return phase
 
 
 def notes(res: dict) -> list[str]:
     out: list[str] = []
-    pq = [(n, s) for n, s in res["per_query"].items() if s.get("p50_ms")]
-    if pq and not res["p99_target_met"]:
-        fastest = min(pq, key=lambda kv: kv[1]["p50_ms"])
-        slowest = max(pq, key=lambda kv: kv[1]["p50_ms"])
-        out.append(
-            f"The mix is uneven: per-query p50 ranges from {fastest[1]['p50_ms']} ms ({fastest[0]}) to "
-            f"{slowest[1]['p50_ms']} ms ({slowest[0]}). The overall p50 is set by the many cheap queries, the "
-            "p99 by the expensive ones and by cheap queries queued behind them, so p99/p50 of the whole mix "
-            "measures how uneven the queries are as much as how the server behaves.")
-        worst = max(pq, key=lambda kv: kv[1]["p99_ms"] / kv[1]["p50_ms"])
-        out.append(f"Per query, the largest p99/p50 is {worst[1]['p99_ms'] / worst[1]['p50_ms']:.1f} ({worst[0]}).")
-    if res["errors"]:
-        out.append("Errors: " + ", ".join(f"{k} × {v}" for k, v in res["error_kinds"].items()) + ".")
+    for name, ph in res["phases"].items():
+        pq = [(n, st) for n, st in ph.get("per_query", {}).items() if st.get("p50_ms")]
+        if pq and ph.get("p99_over_p50") and ph["p99_over_p50"] >= P99_OVER_P50_MAX:
+            fastest = min(pq, key=lambda kv: kv[1]["p50_ms"])
+            slowest = max(pq, key=lambda kv: kv[1]["p50_ms"])
+            out.append(f"{name}: per-query p50 ranges from {fastest[1]['p50_ms']} ms ({fastest[0]}) to "
+                       f"{slowest[1]['p50_ms']} ms ({slowest[0]}); the whole mix's p99/p50 says how uneven the "
+                       "queries are as much as how the server behaves.")
+        if ph.get("errors"):
+            out.append(f"{name}: errors " + ", ".join(f"{k} × {v}" for k, v in ph["error_kinds"].items()) + ".")
     return out
+
+
+def render_markdown(res: dict) -> str:
+    m, cfg = res["machine"], res["config"]
+    lines = [
+        "# Load test",
+        "",
+        f"Written by `make loadtest` (`python -m bench.loadtest`): {cfg['clients']} concurrent clients for "
+        f"{cfg['duration_s']:.0f} s per phase, sending the {len(res['phases']['server']['per_query'])} named queries "
+        f"in turn over keep-alive connections, on {cfg['papers']:,} papers. `npt-kg serve` ({cfg['server']}, "
+        f"store {cfg['store']}) first with `Cache-Control: no-cache` on every request (the engine, no result "
+        "cache), one query worker SIGKILLed halfway; then with its result cache; then Oxigraph server on the same "
+        "data (our store dumped as N-Quads) with the same mix. Clients and servers share the machine.",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, pyoxigraph "
+        f"{m['libraries'].get('pyoxigraph')}; {m['date']}; commit {m['commit']} (tree clean: {res.get('clean')}); "
+        f"load average at start {m['load_average']}.",
+        "",
+        "| | this server, no cache | this server, result cache | Oxigraph server |",
+        "|---|---:|---:|---:|",
+    ]
+    phases = [res["phases"].get(k, {}) for k in ("server", "server_cached", "oxigraph")]
+
+    def row(label: str, get) -> str:
+        return f"| {label} | " + " | ".join(str(get(ph)) if ph and not ph.get("skipped") else "–"
+                                            for ph in phases) + " |"
+
+    lines += [
+        row("requests", lambda ph: f"{ph['requests']:,}"),
+        row("errors", lambda ph: ph["errors"]),
+        row("throughput", lambda ph: f"{ph['throughput_rps']} requests/s"),
+        row("p50", lambda ph: f"{ph['overall'].get('p50_ms')} ms"),
+        row("p99", lambda ph: f"{ph['overall'].get('p99_ms')} ms"),
+        row("p99 / p50", lambda ph: ph["p99_over_p50"]),
+        "",
+    ]
+    if res["phases"].get("oxigraph", {}).get("skipped"):
+        lines += [f"Oxigraph server skipped: {res['phases']['oxigraph']['skipped']}.", ""]
+    s = res["phases"]["server"]
+    kill = s.get("worker_kill", {})
+    others = s["errors"] - kill.get("failed_in_flight", 0)
+    lines += [
+        "## Targets",
+        "",
+        "| target | measured | met |", "|---|---|---|",
+        f"| 0 errors (besides the killed worker's request) | {others} | {'yes' if others == 0 else '**no**'} |",
+        f"| p99 < {P99_OVER_P50_MAX:.0f}x p50 (whole mix, no cache) | {s['p99_over_p50']}x | "
+        f"{'yes' if s['p99_over_p50'] and s['p99_over_p50'] < P99_OVER_P50_MAX else '**no**'} |",
+        f"| a SIGKILLed worker costs only its in-flight request | killed at {kill.get('at_s')} s: "
+        f"{kill.get('failed_in_flight')} failed of {kill.get('requests_in_flight')} in flight, "
+        f"{kill.get('failed_otherwise')} failed otherwise; replacement "
+        f"{kill.get('after', {}).get('last_replacement_ms')} ms | "
+        f"{'yes' if kill.get('failed_in_flight', 9) <= 1 and kill.get('failed_otherwise') == 0 else '**no**'} |",
+        "",
+        "Server memory (PSS, all processes) after the first phase: "
+        f"{s.get('server_memory_pss', {}).get('total_mb')} MB.",
+        "",
+    ]
+    if res.get("notes"):
+        lines += ["### Notes", ""] + [f"- {n}" for n in res["notes"]] + [""]
+    lines += ["## Per query (p50 / p99 ms)", "", "| query | this server, no cache | result cache | Oxigraph server |",
+              "|---|---:|---:|---:|"]
+    for name in s["per_query"]:
+        cells = []
+        for ph in phases:
+            st = ph.get("per_query", {}).get(name, {}) if ph else {}
+            cells.append(f"{st.get('p50_ms', '–')} / {st.get('p99_ms', '–')} (n={st.get('n', 0)})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ RISK_SCHEME_IRI = ID_NS + "scheme/risk-types"
 #: Named graphs in the store; the default graph is queried as their union.
 ONTOLOGY_GRAPH = ONTOLOGY_IRI
 DATA_GRAPH = ID_NS + "graph/papers"
+#: Triples computed from the data graph when the store is loaded (kg.build.derived).
+DERIVED_GRAPH = ID_NS + "graph/derived"
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"

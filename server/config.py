@@ -33,6 +33,8 @@ class ServerConfig:
     max_nesting: int = guard.MAX_NESTING
     queries_dir: Path = resources.QUERIES_DIR
     assets_dir: Path = DEFAULT_ASSETS_DIR
+    #: Memory for the result cache (server/cache.py), in MB; 0 turns it off.
+    cache_mb: int = 256
     #: One line per request on stderr (status, bytes, time); see server.accesslog.
     access_log: bool = True
     #: When the loaded graph was built (ISO 8601); read from the graph file when not given.

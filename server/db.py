@@ -50,12 +50,20 @@ def get_config() -> ServerConfig:
 
 
 def open_store(config: ServerConfig) -> GraphStore:
-    """The store the config asks for: a remote engine, a started worker pool, or an in-process store."""
+    """The store the config asks for: a remote engine, a started worker pool, or an in-process store,
+    the last two behind the result cache."""
     if config.remote is not None:  # the engine enforces nothing for us: the time limit is on each request
         return config.remote.open(timeout=config.timeout)
+    store: GraphStore
     if config.use_workers:
         from server.workers import WorkerPool
 
-        return WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout,
-                          sandbox=config.sandbox).start()
-    return config.store_spec().open()
+        store = WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout,
+                           sandbox=config.sandbox).start()
+    else:
+        store = config.store_spec().open()
+    if config.cache_mb > 0:
+        from server.cache import CachedStore, content_hash
+
+        store = CachedStore(store, content_hash(config.store_spec()), max_bytes=config.cache_mb << 20)
+    return store

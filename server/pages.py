@@ -135,9 +135,17 @@ def named_query(name: str) -> Response:
     if name not in library:
         raise HttpError(404, f"no named query {name}; the library is at {url_for('pages.queries')}")
     query = library[name]
-    params = {key: request.args.getlist(key) for key in request.args if key != "format"}
+    paging = ("limit", "offset", "all")
+    params = {key: request.args.getlist(key) for key in request.args if key != "format" and key not in paging}
+    whole = request.args.get("all", "") in ("1", "true", "yes")
     try:
         text = query.bind(params)
+        limit = int(request.args["limit"]) if "limit" in request.args else None
+        offset = int(request.args.get("offset", "0"))
+        # one page (`limit`, `offset`), or every row (`all=1`), streamed as it is written
+        text = query.whole(text) if whole else query.paged(limit, offset, text)
+    except ValueError:
+        raise HttpError(400, "limit and offset are whole numbers") from None
     except UserError as exc:
         raise HttpError(400, str(exc)) from None
     etag = etag_for("query", name, text, *_representation())
@@ -145,12 +153,13 @@ def named_query(name: str) -> Response:
     if cached is not None:
         return cached
     formats = conneg.query_formats(request.headers.get("Accept"), request.args.get("format"))
-    result = st.store.query(text, formats=formats, timeout=st.config.timeout, max_rows=st.config.max_rows)
+    result = st.store.query(text, formats=formats, timeout=DUMP_TIMEOUT if whole else st.config.timeout,
+                            max_rows=None if whole else st.config.max_rows)
     resp = Response(streamed(result), content_type=conneg.content_type(result.format))
     resp.set_etag(etag, weak=True)
     resp.headers["Vary"] = "Accept"
     resp.headers.update(CORS_HEADERS)
-    if st.config.max_rows is not None and result.kind.value == "solutions":
+    if st.config.max_rows is not None and result.kind.value == "solutions" and not whole:
         resp.headers["X-SPARQL-Max-Rows"] = str(st.config.max_rows)
     return resp
 
@@ -172,6 +181,9 @@ def health() -> Response:
     stats = getattr(st.store, "stats", None)
     if callable(stats):
         body["workers"] = stats()
+    cache_stats = getattr(st.store, "cache_stats", None)
+    if callable(cache_stats):
+        body["cache"] = cache_stats()
     resp = json_response(body, 200 if body["status"] == "ok" else 503)
     resp.headers["Cache-Control"] = "no-store"
     return resp

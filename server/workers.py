@@ -8,6 +8,11 @@ back over a pipe in chunks. A request that passes its deadline gets its worker k
 background, while the others keep serving. A worker that dies on a query (the
 engine's parser can overflow its stack) is replaced the same way.
 
+Over an on-disk store one extra worker is kept ready and idle (the spare): a killed or
+dead worker's place is taken by it at once, in well under a millisecond, and a new spare
+opens the store in the background; a watcher thread notices a worker that died while idle.
+The store's pages are shared through the OS page cache, so a spare costs little memory.
+
 Workers are fresh interpreters (`python -m server.workers`), never forks of the
 threaded web server, joined to it by a socket pair. Before opening its store each worker moves into a network
 namespace of its own where that is permitted, so no query can reach the network.
@@ -56,6 +61,8 @@ from kg.store import (
     run_query,
     start_query_thread,
 )
+from kg.store.textindex import INDEX_NAME, TextIndex, uses_text_query
+from kg.store.textindex import rewrite as rewrite_text_queries
 from server import messages as msg
 
 log = logging.getLogger("npt_kg.server")
@@ -179,6 +186,8 @@ class _Worker:
         self.conn = conn
         self.pid: int | None = None
         self.isolated = False
+        #: Set once the pool has replaced it (by whichever path noticed first).
+        self.retired = False
 
     def recv(self, deadline: float) -> msg.Reply:
         remaining = deadline - time.monotonic()
@@ -214,7 +223,7 @@ class WorkerPool:
     """A `GraphStore` whose queries run in worker processes, each under a wall-clock limit."""
 
     def __init__(self, spec: StoreSpec, *, size: int = 2, timeout: float = 30.0, sandbox: bool = True,
-                 start_timeout: float = 900.0) -> None:
+                 start_timeout: float = 900.0, spare: bool | None = None) -> None:
         if size < 1:
             raise UserError("--workers must be at least 1", exit_code=2)
         self.spec = spec
@@ -228,16 +237,49 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self._closed = False
         self._snapshot: Path | None = None
+        self._text_index: TextIndex | None = None
+        #: One worker kept ready, not serving, so that a killed worker is replaced in milliseconds.
+        #: By default only over an on-disk store, where a worker costs little memory (in memory,
+        #: every worker holds a whole copy of the graph).
+        self.spares = 1 if (spec.store_dir is not None if spare is None else spare) else 0
+        self._spare: _Worker | None = None
+        self.last_replacement_ms: float | None = None
 
     # -- lifecycle
 
     def start(self) -> WorkerPool:
         """Start every worker and wait until each has opened its store."""
         self._snapshot_files()
-        pending = [self._launch() for _ in range(self.size)]
-        for worker in pending:
-            self._await_ready(worker, raise_errors=True)
+        pending = [self._launch() for _ in range(self.size + self.spares)]
+        for i, worker in enumerate(pending):
+            self._await_ready(worker, raise_errors=True, as_spare=i >= self.size)
+        threading.Thread(target=self._watch, name="npt-kg-watch", daemon=True).start()
+        index = self.spec.index_path()
+        if index is not None and index.exists():
+            # text:query is rewritten here, in the web process: one segmenter, loaded in the background
+            self._text_index = TextIndex(index)
+            threading.Thread(target=self._text_index.warm, name="npt-kg-text", daemon=True).start()
         return self
+
+    def _watch(self) -> None:
+        """Replace a worker that died while idle at once (one dying mid-request is replaced by the request)."""
+        while not self._closed:
+            time.sleep(0.05)
+            with self._lock:
+                workers = list(self._workers)
+                spare = self._spare
+            for worker in workers:
+                if worker.pid is None or worker.retired or worker.alive():
+                    continue
+                if worker is spare:
+                    with self._lock:
+                        self._spare = None
+                        worker.retired = True
+                    self._forget(worker)
+                    threading.Thread(target=self._await_ready, args=(self._launch(),),
+                                     kwargs={"raise_errors": False, "as_spare": True}, daemon=True).start()
+                else:
+                    self._replace(worker)
 
     def _snapshot_files(self) -> None:
         """In-memory workers load files; a worker started later (to replace one) must load the same
@@ -258,7 +300,8 @@ class WorkerPool:
             shutil.rmtree(self._snapshot, ignore_errors=True)
             self._snapshot = None
             raise UserError(f"cannot read the graph or the ontology: {exc}") from exc
-        self.spec = dataclasses.replace(self.spec, graph=graph, ontology_files=tuple(ontology))
+        self.spec = dataclasses.replace(self.spec, graph=graph, ontology_files=tuple(ontology),
+                                        text_index=self._snapshot / INDEX_NAME)
 
     def _launch(self) -> _Worker:
         ours, theirs = socket.socketpair()
@@ -279,7 +322,7 @@ class WorkerPool:
             self._workers.add(worker)
         return worker
 
-    def _await_ready(self, worker: _Worker, *, raise_errors: bool) -> bool:
+    def _await_ready(self, worker: _Worker, *, raise_errors: bool, as_spare: bool = False) -> bool:
         try:
             reply = worker.recv(time.monotonic() + self.start_timeout)
         except (_Expired, _Died):
@@ -296,7 +339,11 @@ class WorkerPool:
         if self._closed:
             self._forget(worker)
             return False
-        self._idle.put(worker)
+        if as_spare:
+            with self._lock:
+                self._spare = worker
+        else:
+            self._idle.put(worker)
         return True
 
     def _forget(self, worker: _Worker) -> None:
@@ -305,22 +352,43 @@ class WorkerPool:
             self._workers.discard(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill `worker` now and start its successor in the background."""
+        """Kill `worker` now; the spare (a worker with its store open, idle) takes its place at
+        once, and a new spare (or, without one, the successor) starts in the background."""
+        started = time.monotonic()
+        with self._lock:
+            if worker.retired:
+                return
+            worker.retired = True
         self._forget(worker)
         if self._closed:
             return
         with self._lock:
             self.restarts += 1
+            spare, self._spare = self._spare, None
+        if spare is not None and spare.alive():
+            self._idle.put(spare)
+            with self._lock:
+                self.last_replacement_ms = round((time.monotonic() - started) * 1000, 3)
+        elif spare is not None:
+            self._forget(spare)
+            spare = None
 
-        def respawn() -> None:
+        def respawn(as_spare: bool) -> None:
             for attempt in range(5):
                 if self._closed:
                     return
-                if self._await_ready(self._launch(), raise_errors=False):
+                if self._await_ready(self._launch(), raise_errors=False, as_spare=as_spare):
+                    if not as_spare:
+                        with self._lock:
+                            self.last_replacement_ms = round((time.monotonic() - started) * 1000, 3)
                     return
                 time.sleep(min(30.0, 2.0**attempt))
 
-        threading.Thread(target=respawn, name="npt-kg-respawn", daemon=True).start()
+        if spare is None:  # no spare: the successor itself, then a spare again
+            threading.Thread(target=lambda: (respawn(False), self.spares and respawn(True)),
+                             name="npt-kg-respawn", daemon=True).start()
+        else:
+            threading.Thread(target=respawn, args=(True,), name="npt-kg-respawn", daemon=True).start()
 
     def close(self) -> None:
         self._closed = True
@@ -338,12 +406,14 @@ class WorkerPool:
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            workers = list(self._workers)
+            workers = [w for w in self._workers if w is not self._spare]  # the spare does not serve
         return {
             "size": self.size,
             "alive": sum(1 for w in workers if w.pid is not None and w.alive()),
             "idle": self._idle.qsize(),
             "restarts": self.restarts,
+            "spare": self._spare.pid if self._spare is not None else None,
+            "last_replacement_ms": self.last_replacement_ms,
             "pids": sorted(w.pid for w in workers if w.pid is not None),
             "network_isolated": all(w.isolated for w in workers if w.pid is not None),
         }
@@ -435,6 +505,8 @@ class WorkerPool:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        if uses_text_query(sparql):
+            sparql = rewrite_text_queries(sparql, self._text_index)
         deadline, limit = self._deadline(timeout)
         worker = self._acquire(deadline)
         request = msg.Query(sparql, formats.to_media_types(), tuple(default_graph_uris), tuple(named_graph_uris),

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="row cap for SELECT results, 0 for none (default: 100000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
     p.add_argument("--threads", type=int, default=8, help="waitress threads (default: 8)")
+    p.add_argument("--cache-mb", type=int, default=256,
+                   help="memory for repeated query results, keyed by the store's content (default: 256; 0: off)")
     _graph_arg(p)
     _remote_args(p)
 
@@ -109,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="bind a parameter the query declares (repeat for several values); IRIs may be "
                         "written id:state/AT")
+    p.add_argument("--limit", type=int, default=None,
+                   help="for a query that pages its result: rows (or papers) per page (default: the query's page)")
+    p.add_argument("--offset", type=int, default=0, help="for a query that pages its result: where the page starts")
+    p.add_argument("--all", action="store_true", help="for a query that pages its result: every row, unpaged")
     _graph_arg(p)
 
     p = sub.add_parser("export", help="write the ontology and/or data as RDF")

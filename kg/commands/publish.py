@@ -211,6 +211,8 @@ def load_targets(graph: Path, into: str, ontology_graph: str | None) -> list[Tar
     if ontology_graph is not None:
         targets.append(Target(ontology_graph, store, vocab.ONTOLOGY_GRAPH))
     targets.append(Target(into, store, vocab.DATA_GRAPH))
+    if ontology_graph is not None:  # computed from both (kg.build.derived): the named queries read it
+        targets.append(Target(vocab.DERIVED_GRAPH, store, vocab.DERIVED_GRAPH))
     return targets
 
 

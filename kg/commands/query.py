@@ -31,7 +31,9 @@ from pyoxigraph import (
 from kg import vocab
 from kg.commands.graphfile import ensure_graph, load_graph
 from kg.errors import UserError
+from kg.store import OxigraphStore
 from kg.store.library import NamedQuery, resolve
+from kg.store.textindex import uses_text_query
 from kg.util.iri import compact_iri
 from kg.util.text import display_width
 
@@ -51,11 +53,14 @@ def parse_params(pairs: Sequence[str]) -> dict[str, list[str]]:
     return values
 
 
-def execute(store: Store, query: NamedQuery,
-            params: dict[str, list[str]] | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
-    """Run a named query, its parameters bound, over the union of the data and ontology graphs."""
-    text = query.bind(params)
+def execute(store: Store, query: NamedQuery, params: dict[str, list[str]] | None = None,
+            sparql: str | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
+    """Run a named query, its parameters bound (or `sparql`, a page of it), over the union of the data and
+    ontology graphs."""
+    text = query.bind(params) if sparql is None else sparql
     try:
+        if uses_text_query(text):  # the paragraph index, built for this store
+            text = OxigraphStore(store).rewrite(text)
         return store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         message = " ".join(str(exc).split())
@@ -213,7 +218,10 @@ def run(args: argparse.Namespace) -> int:
     query.bind(params)  # a wrong parameter is reported before the graph is loaded
     fmt = getattr(args, "format", "table") or "table"
     store = load_graph(Path(args.graph))
-    results = execute(store, query, params)
+    limit, offset = getattr(args, "limit", None), getattr(args, "offset", 0) or 0
+    bound = query.bind(params)
+    sparql = query.whole(bound) if getattr(args, "all", False) else query.paged(limit, offset, bound)
+    results = execute(store, query, params, sparql)
     text = render(results, fmt, query.name)
     sys.stdout.write(text)
     if fmt in ("csv", "json") and not text.endswith("\n"):

@@ -110,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         max_rows=args.max_rows or None,
         workers=args.workers,
+        cache_mb=getattr(args, "cache_mb", 256),
         remote=remote,
     )
     apps: list = []

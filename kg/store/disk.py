@@ -10,15 +10,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, Store
 
-from kg import resources
+from kg import resources, vocab
 from kg.errors import UserError
-from kg.store.load import load_into
+from kg.store.load import load_dataset, load_into
+from kg.store.textindex import INDEX_NAME, build_index
 
 #: Name of the file in an on-disk store directory that records what was loaded into it.
 MANIFEST_NAME = "npt-kg-store.json"
-_MANIFEST_VERSION = 1
+#: 2: the store holds the derived graph (kg.build.derived) and the paragraph text index.
+_MANIFEST_VERSION = 2
 
 
 def _fingerprint(path: Path, *, with_hash: bool = True) -> dict[str, object]:
@@ -88,9 +90,15 @@ def prepare_disk_store(
     try:
         store = Store(str(fresh))
         try:
-            load_into(store, graph, with_ontology=bool(files), ontology_files=files)
+            load_into(store, graph, with_ontology=bool(files), ontology_files=files, derive=False)
+            # The derived graph and the text index are computed in memory, where the engine is
+            # several times faster than on disk, and the derived quads then added to the disk store.
+            memory = load_dataset(graph, with_ontology=bool(files), ontology_files=files)
         except SyntaxError as exc:
             raise UserError(f"cannot load into the store: {exc}") from exc
+        store.bulk_extend(memory.quads_for_pattern(None, None, None, NamedNode(vocab.DERIVED_GRAPH)))
+        build_index(memory, fresh / INDEX_NAME)
+        del memory
         store.flush()
         store.optimize()
         triples = len(store)

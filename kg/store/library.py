@@ -131,10 +131,48 @@ class NamedQuery:
             rows = " ".join(param.term(v) for v in given)
             block = re.compile(r"VALUES\s+\?" + re.escape(param.name) + r"\s*\{[^{}]*\}", re.IGNORECASE)
             replacement = f"VALUES ?{param.name} {{ {rows} }}"
-            text, found = block.subn(lambda _m, r=replacement: r, text, count=1)
+            text, found = block.subn(lambda _m, r=replacement: r, text)
             if not found:
                 text = text.rstrip() + "\n" + replacement + "\n"
         return text
+
+    @property
+    def page_size(self) -> int | None:
+        """Rows (or papers) per page for a query that pages its result (`# page: N`), else None."""
+        value = self.meta.get("page")
+        return int(value) if value and value.isdigit() else None
+
+    def paged(self, limit: int | None = None, offset: int = 0, text: str | None = None) -> str:
+        """The text (bound or not) with its page clauses (`LIMIT <page> OFFSET 0`) set to `limit` and `offset`."""
+        size = self.page_size
+        text = self.sparql if text is None else text
+        if size is None:
+            return text
+        limit = size if limit is None else limit
+        if not 1 <= limit <= MAX_PAGE or offset < 0:
+            raise UserError(f"{self.name}: limit must be 1 to {MAX_PAGE} and offset 0 or more", exit_code=2)
+        text = text.replace(f"LIMIT {size} OFFSET 0", f"LIMIT {limit} OFFSET {offset}")
+        return _TEXT_PAGE.sub(lambda m: f"{m.group(1)} {limit} {offset})" if m.group(2) == str(size) else m.group(0),
+                              text)
+
+    def whole(self, text: str | None = None) -> str:
+        """The text (bound or not) without its page clauses: every row (for a streamed download)."""
+        size = self.page_size
+        text = self.sparql if text is None else text
+        if size is None:
+            return text
+        text = text.replace(f"LIMIT {size} OFFSET 0", "")
+        return _TEXT_PAGE.sub(lambda m: f"{m.group(1)} {_TEXT_ALL} 0)" if m.group(2) == str(size) else m.group(0),
+                              text)
+
+
+
+
+#: The largest page a caller may ask for.
+MAX_PAGE = 10_000
+#: A full-text search pages through its matches with its own arguments: `text:query (?words LIMIT OFFSET)`.
+_TEXT_PAGE = re.compile(r"(text:query\s*\(\s*[?$]\w+)\s+(\d+)\s+0\s*\)")
+_TEXT_ALL = 1_000_000
 
 
 def read_query(path: Path) -> NamedQuery:

@@ -8,19 +8,23 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from kg import resources, vocab
+from kg.build.derived import materialize
 from kg.errors import UserError
 
 
 def load_into(
-    store: Store, graph: Path, *, with_ontology: bool = True, ontology_files: Sequence[Path] | None = None
+    store: Store, graph: Path, *, with_ontology: bool = True, ontology_files: Sequence[Path] | None = None,
+    derive: bool = True,
 ) -> Store:
-    """Bulk-load ontology files and the built Turtle into `store`."""
+    """Bulk-load ontology files and the built Turtle into `store`, then add the derived graph."""
     if with_ontology:
         for path in resources.ONTOLOGY_FILES if ontology_files is None else ontology_files:
             store.bulk_load(path=str(path), format=RdfFormat.TURTLE, to_graph=NamedNode(vocab.ONTOLOGY_GRAPH))
     if not graph.exists():
         raise UserError(f"{graph}: no built graph here; run 'npt-kg build' first")
     store.bulk_load(path=str(graph), format=RdfFormat.TURTLE, to_graph=NamedNode(vocab.DATA_GRAPH))
+    if derive and with_ontology:  # the derived triples need the class hierarchy
+        materialize(store)
     return store
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,8 @@ from kg.store.load import load_dataset
 from kg.store.results import CHUNK_SIZE, DEFAULT_FORMATS, Formats, QueryResult, ResultFormat, ResultKind
 from kg.store.sparqltext import names_own_dataset
 from kg.store.stream import Writer, pull
+from kg.store.textindex import INDEX_NAME, TextIndex, build_index, uses_text_query
+from kg.store.textindex import rewrite as rewrite_text_queries
 
 
 class _TsvRows(io.RawIOBase):
@@ -185,11 +189,31 @@ def describe_in_store(store: Store, iri: str, limit: int | None = None) -> list[
 
 
 class OxigraphStore:
-    """A pyoxigraph store answering in the calling process (no time limit: that is the pool's job)."""
+    """A pyoxigraph store answering in the calling process (no time limit: that is the pool's job).
 
-    def __init__(self, store: Store, *, source: StoreSpec | None = None) -> None:
+    `text:query` patterns are rewritten against the paragraph index (`kg.store.textindex`):
+    the one the on-disk store holds, or, for a store in memory, one built on first use.
+    """
+
+    def __init__(self, store: Store, *, source: StoreSpec | None = None, text_index: TextIndex | None = None) -> None:
         self.store = store
         self.source = source
+        self._text_index = text_index
+        self._scratch: tempfile.TemporaryDirectory | None = None
+        self._lock = threading.Lock()
+
+    def text_index(self) -> TextIndex | None:
+        """The paragraph index; for an in-memory store without one, built now (once)."""
+        with self._lock:
+            if self._text_index is None and (self.source is None or self.source.store_dir is None):
+                self._scratch = tempfile.TemporaryDirectory(prefix="npt-kg-text-")
+                path = Path(self._scratch.name) / INDEX_NAME
+                build_index(self.store, path)
+                self._text_index = TextIndex(path)
+            return self._text_index
+
+    def rewrite(self, sparql: str) -> str:
+        return rewrite_text_queries(sparql, self.text_index()) if uses_text_query(sparql) else sparql
 
     def query(
         self,
@@ -201,6 +225,8 @@ class OxigraphStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        sparql = self.rewrite(sparql)
+
         def produce(write, on_start) -> None:
             run_query(self.store, sparql, formats=formats, default_graph_uris=default_graph_uris,
                       named_graph_uris=named_graph_uris, max_rows=max_rows, on_start=on_start, write=write)
@@ -227,6 +253,8 @@ class OxigraphStore:
 
     def close(self) -> None:
         self.store = None  # type: ignore[assignment]
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
 
 # --- opening stores --------------------------------------------------------------------------------
@@ -236,24 +264,37 @@ class OxigraphStore:
 class StoreSpec:
     """How to open the store: picklable, so that worker processes can open their own.
 
-    `store_dir` set: an on-disk store (prepared by `prepare_disk_store`), opened read-only.
-    Otherwise an in-memory store loaded from `graph` and `ontology_files`.
+    `store_dir` set: an on-disk store (prepared by `prepare_disk_store`), opened read-only,
+    with the paragraph index it holds. Otherwise an in-memory store loaded from `graph` and
+    `ontology_files`; its paragraph index is written to `text_index` when that is given and
+    missing (so that processes loading the same graph build it once), else built on first use.
     """
 
     graph: Path
     store_dir: Path | None = None
     ontology_files: tuple[Path, ...] = field(default_factory=lambda: tuple(resources.ONTOLOGY_FILES))
+    text_index: Path | None = None
+
+    def index_path(self) -> Path | None:
+        return self.store_dir / INDEX_NAME if self.store_dir is not None else self.text_index
 
     def open(self) -> OxigraphStore:
+        index: TextIndex | None = None
         if self.store_dir is not None:
             try:
                 store = Store.read_only(str(self.store_dir))
             except OSError as exc:
                 raise UserError(f"{self.store_dir}: cannot open the store ({exc})") from exc
+            if (self.store_dir / INDEX_NAME).exists():
+                index = TextIndex(self.store_dir / INDEX_NAME)
         else:
             store = load_dataset(self.graph, with_ontology=bool(self.ontology_files),
                                  ontology_files=self.ontology_files)
-        return OxigraphStore(store, source=self)
+            if self.text_index is not None:
+                if not self.text_index.exists():
+                    build_index(store, self.text_index)
+                index = TextIndex(self.text_index)
+        return OxigraphStore(store, source=self, text_index=index)
 
 
 def memory_store(graph: Path, ontology_files: Sequence[Path] | None = None) -> OxigraphStore:

@@ -54,9 +54,11 @@ from kg.store.oxigraph import _prefixes_for, _TsvRows
 from kg.store.results import DEFAULT_FORMATS, Formats, QueryResult, ResultKind
 from kg.store.sparqltext import sparql_tokens
 from kg.store.stream import Writer, pull
+from kg.store.textindex import rewrite as rewrite_text_queries
+from kg.store.textindex import uses_text_query
 
 #: The graphs `npt-kg publish` writes and `serve --remote` reads, unless told otherwise.
-DEFAULT_GRAPHS = (vocab.ONTOLOGY_GRAPH, vocab.DATA_GRAPH)
+DEFAULT_GRAPHS = (vocab.ONTOLOGY_GRAPH, vocab.DATA_GRAPH, vocab.DERIVED_GRAPH)
 #: Named when a side of the dataset must be empty: no engine holds a graph of this name.
 EMPTY_GRAPH = "urn:npt-kg:no-graph"
 #: Seconds an engine that was given the time limit gets to report its own timeout.
@@ -253,6 +255,8 @@ class RemoteStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        if uses_text_query(sparql):  # the engine has no paragraph index: text:query becomes a scan
+            sparql = rewrite_text_queries(sparql, None)
         kind = query_kind(sparql)
         fmt = formats.for_kind(kind)
         if fmt is None:

@@ -33,6 +33,14 @@ class Token:
     text: str
 
 
+def sparql_token_spans(text: str) -> Iterator[tuple[Token, int, int]]:
+    """The tokens of SPARQL text with where each starts and ends, comments and whitespace dropped."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, m.group()), m.start(), m.end()
+
+
 def sparql_tokens(text: str) -> Iterator[Token]:
     """The tokens of SPARQL text, comments and whitespace dropped.
 

@@ -71,7 +71,8 @@ def bench_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     _run(["-m", "bench.run", "--sizes", "4,6", "--big", "6", "--reps", "2", "--big-reps", "2",
           "--budget", "0.5", "--big-budget", "0.5", "--cap", "3",
           "--out", str(out), "--workdir", str(out / "work")], timeout=600)
-    return json.loads((out / "results.json").read_text(encoding="utf-8")), (out / "results.md").read_text("utf-8")
+    return (json.loads((out / "build-results.json").read_text(encoding="utf-8")),
+            (out / "build-results.md").read_text("utf-8"))
 
 
 def test_bench_writes_every_section_of_the_results(bench_results: tuple[dict, str]) -> None:
@@ -105,13 +106,37 @@ def test_bench_times_every_named_query_on_all_three_engines(bench_results: tuple
         assert lat["server_memory"]["total_mb"] > 0
 
 
-def test_loadtest_runs_clients_against_a_real_server(tmp_path: Path) -> None:
-    _run(["-m", "bench.loadtest", "--clients", "3", "--duration", "2", "--papers", "3",
+def test_loadtest_runs_clients_against_a_real_server_and_kills_a_worker(tmp_path: Path) -> None:
+    _run(["-m", "bench.loadtest", "--clients", "3", "--duration", "3", "--papers", "3", "--no-peer",
           "--out", str(tmp_path), "--workdir", str(tmp_path / "work")], timeout=600)
     res = json.loads((tmp_path / "loadtest.json").read_text(encoding="utf-8"))
     assert res["config"]["clients"] == 3
-    assert res["requests"] > 0
-    assert res["errors"] == 0, res["error_kinds"]
-    assert {"p50_ms", "p99_ms"} <= set(res["overall"])
-    assert set(res["per_query"]) == set(load_library())
+    for phase in ("server", "server_cached"):
+        ph = res["phases"][phase]
+        assert ph["requests"] > 0
+        assert {"p50_ms", "p99_ms"} <= set(ph["overall"])
+        assert set(ph["per_query"]) == set(load_library())
+    kill = res["phases"]["server"]["worker_kill"]
+    assert kill["killed_pid"] > 0 and kill["failed_otherwise"] == 0, kill
+    assert kill["failed_in_flight"] <= kill["requests_in_flight"]
+    assert res["phases"]["server_cached"]["errors"] == 0, res["phases"]["server_cached"]["error_kinds"]
     assert "## Targets" in (tmp_path / "loadtest.md").read_text(encoding="utf-8")
+
+
+def test_named_query_bench_runs_every_query_on_the_server_and_in_process(tmp_path: Path) -> None:
+    _run(["-m", "bench.named", "--sizes", "5,7", "--engines", "server,pyoxigraph", "--reps", "2", "--cap", "20",
+          "--workdir", str(tmp_path / "work"), "--out", str(tmp_path)], timeout=900)
+    res = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert res["clean"] in (True, False) and res["machine"]["commit"]
+    names = set(load_library())
+    for n in ("5", "7"):
+        size = res["sizes"][n]
+        assert set(size["server"]["queries"]) == names == set(size["pyoxigraph"])
+        for name in names:
+            assert size["server"]["queries"][name]["status"] == "ok", (n, name, size["server"]["queries"][name])
+            assert size["pyoxigraph"][name]["status"] == "ok", (n, name, size["pyoxigraph"][name])
+        assert size["server"]["full_listing"]["rows"] > 0
+        assert size["server"]["worker_kill"]["alive"] == size["server"]["worker_kill"]["size"]
+        assert size["server"]["pss_peak"]["total_mb"] > 0
+    assert set(res["summary"]["growth"]) <= names
+    assert "## Targets" in (tmp_path / "results.md").read_text(encoding="utf-8")

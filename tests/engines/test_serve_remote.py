@@ -38,8 +38,6 @@ _PATHS = ("Virtuoso 7.2 loses solutions of zero-or-more / zero-or-one property p
 #: (engine, query) → why the engine cannot give the local rows (each still checked: it must differ).
 ENGINE_BUGS: dict[tuple[str, str], str] = {
     ("virtuoso", "measures-mitigating-risk"): _PATHS.format("?rt skos:broader* ?riskType after a UNION"),
-    ("virtuoso", "states-in-several-papers"): _PATHS.format("?state a/rdfs:subClassOf* npt:State"),
-    ("virtuoso", "states-proposing-measure-type"): _PATHS.format("npt:measureType/skos:broader* ?type"),
     ("virtuoso", "treaties-by-paper"): _PATHS.format("npt:articleOf? and a/rdfs:subClassOf* npt:Treaty"),
     ("virtuoso", "explore-network"): "Virtuoso 7.2 pairs a node's IRI with another node's label after the "
                                      "aggregating UNION of edges (state/BR labelled 'Russian Federation')",

@@ -24,6 +24,7 @@ from kg import resources, vocab
 from kg.build import build_graph
 from kg.store import load_dataset
 from kg.store.library import QUERIES_DIR, load_library
+from kg.store.textindex import TextIndex, build_index, rewrite
 
 DOC = vocab.ID_NS + "doc/"
 A = DOC + "000_7fd555d8a5aa5ef7"
@@ -50,11 +51,24 @@ def treaty(slug: str) -> str:
 # --- running the library ---------------------------------------------------------------
 
 
+_TEXT_INDEXES: dict[int, TextIndex] = {}
+
+
 @pytest.fixture(scope="session")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     out = tmp_path_factory.mktemp("seed-graph") / "npt-kg.ttl"
     build_graph([resources.SEEDS_DIR], out)
-    return load_dataset(out)
+    loaded = load_dataset(out)
+    # the paragraph index that `text:query` reads, as the served store has it
+    index = out.with_name("paragraphs.fts.sqlite")
+    build_index(loaded, index)
+    _TEXT_INDEXES[id(loaded)] = TextIndex(index)
+    return loaded
+
+
+def run(store: Store, text: str):
+    """A query the way the store answers it: `text:query` patterns read the paragraph index first."""
+    return store.query(rewrite(text, _TEXT_INDEXES[id(store)]), use_default_graph_as_union=True)
 
 
 LIBRARY = load_library()
@@ -79,7 +93,7 @@ def _plain(term: object) -> str | None:
 
 
 def select(store: Store, name: str, values: tuple[str, str] | None = None) -> list[dict[str, str | None]]:
-    results = store.query(sparql(name, values), use_default_graph_as_union=True)
+    results = run(store, sparql(name, values))
     assert isinstance(results, QuerySolutions)
     variables = [v.value for v in results.variables]
     return [{v: _plain(row[v]) for v in variables} for row in results]
@@ -149,7 +163,7 @@ def test_every_query_file_has_a_header_and_parses(path: Path):
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_every_query_runs_on_the_seed_graph_and_answers(store: Store, path: Path):
-    results = store.query(LIBRARY[path.stem].sparql, use_default_graph_as_union=True)
+    results = run(store, LIBRARY[path.stem].sparql)
     answers = list(results)
     assert answers, f"{path.stem} has no answer on the seed graph"
 

@@ -195,18 +195,18 @@ def test_data_is_the_whole_graph_as_turtle_by_default(client: FlaskClient, confi
     assert ground(triples) == ground(expected)  # blank nodes get fresh labels when parsed
 
 
-def test_data_as_nquads_keeps_the_two_named_graphs(client: FlaskClient) -> None:
+def test_data_as_nquads_keeps_the_named_graphs(client: FlaskClient) -> None:
     resp = client.get("/data", headers={"Accept": "application/n-quads"})
     assert resp.content_type.startswith("application/n-quads")
     graphs = {q.graph_name for q in parse(resp.data, RdfFormat.N_QUADS)}
-    assert graphs == {NamedNode(vocab.ONTOLOGY_GRAPH), NamedNode(vocab.DATA_GRAPH)}
+    assert graphs == {NamedNode(vocab.ONTOLOGY_GRAPH), NamedNode(vocab.DATA_GRAPH), NamedNode(vocab.DERIVED_GRAPH)}
 
 
 def test_data_as_trig_parses_back(client: FlaskClient) -> None:
     resp = client.get("/data?format=trig")
     assert resp.content_type.startswith("application/trig")
     assert {q.graph_name for q in parse(resp.data, RdfFormat.TRIG)} == {
-        NamedNode(vocab.ONTOLOGY_GRAPH), NamedNode(vocab.DATA_GRAPH)}
+        NamedNode(vocab.ONTOLOGY_GRAPH), NamedNode(vocab.DATA_GRAPH), NamedNode(vocab.DERIVED_GRAPH)}
 
 
 def test_data_one_named_graph(client: FlaskClient, config) -> None:

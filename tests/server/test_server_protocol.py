@@ -21,7 +21,7 @@ from server.app import close_app
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 STATES = f"SELECT ?s WHERE {{ ?s a <{vocab.NPT_NS}NonNuclearWeaponState> }} ORDER BY ?s"
-CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{AUSTRIA}>) }}"
+CONSTRUCT = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{vocab.DATA_GRAPH}> {{ ?s ?p ?o FILTER(?s = <{AUSTRIA}>) }} }}")
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
 
@@ -47,7 +47,7 @@ def expected(config) -> dict[str, int]:
     """Counts read straight from a pyoxigraph store, to compare the endpoint's answers with."""
     store = load_dataset(config.graph)
     per_graph = {}
-    for g in (vocab.ONTOLOGY_GRAPH, vocab.DATA_GRAPH):
+    for g in (vocab.ONTOLOGY_GRAPH, vocab.DATA_GRAPH, vocab.DERIVED_GRAPH):
         per_graph[g] = sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(g)))
     return {"all": len(store), **per_graph}
 
@@ -107,16 +107,19 @@ def test_default_graph_uri_picks_the_default_graph(server, expected, graph: str)
     assert count_of(server.get(q(COUNT, **{"default-graph-uri": graph})).body) == expected[graph]
 
 
-def test_two_default_graph_uris_merge(server, expected) -> None:
-    path = "/sparql?" + urllib.parse.urlencode(
-        [("query", COUNT), ("default-graph-uri", vocab.ONTOLOGY_GRAPH), ("default-graph-uri", vocab.DATA_GRAPH)])
+def test_several_default_graph_uris_merge(server, expected) -> None:
+    graphs = (vocab.ONTOLOGY_GRAPH, vocab.DATA_GRAPH, vocab.DERIVED_GRAPH)
+    path = "/sparql?" + urllib.parse.urlencode([("query", COUNT), *(("default-graph-uri", g) for g in graphs)])
     assert count_of(server.get(path).body) == expected["all"]
+    two = "/sparql?" + urllib.parse.urlencode(
+        [("query", COUNT), ("default-graph-uri", vocab.ONTOLOGY_GRAPH), ("default-graph-uri", vocab.DATA_GRAPH)])
+    assert count_of(server.get(two).body) == expected[vocab.ONTOLOGY_GRAPH] + expected[vocab.DATA_GRAPH]
 
 
 def test_named_graph_uri_limits_graph_patterns(server) -> None:
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     everything = json.loads(server.get(q(query)).body)["results"]["bindings"]
-    assert {b["g"]["value"] for b in everything} == {vocab.ONTOLOGY_GRAPH, vocab.DATA_GRAPH}
+    assert {b["g"]["value"] for b in everything} == {vocab.ONTOLOGY_GRAPH, vocab.DATA_GRAPH, vocab.DERIVED_GRAPH}
     only = json.loads(server.get(q(query, **{"named-graph-uri": vocab.DATA_GRAPH})).body)["results"]["bindings"]
     assert [b["g"]["value"] for b in only] == [vocab.DATA_GRAPH]
 
