@@ -90,6 +90,7 @@ class Extractor:
         segment.add_words(name for name, _ in gazetteer.names)
         self.default_treaty = gazetteer.default_treaty()
         self._authors: set[tuple[str, str]] = set()
+        self._theme: tuple[dict[str, tuple[int, int]], dict[str, str]] = ({}, {})
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
 
@@ -304,6 +305,7 @@ class Extractor:
         header = header or self.read_header(paper)
         # a paper's own submitters do not call upon themselves ("The Group calls upon all States")
         self._authors = {(e.kind, e.key) for e in [*header.submitters, header.coalition] if e is not None}
+        self._theme = self._title_theme(h.title or "")
         meeting = self.read_meeting(paper, warnings)
         npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
         doc = doc or doc_iri(paper)
@@ -450,6 +452,8 @@ class Extractor:
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
                 triggers = dict(lead.triggers)
+            if not matched and self._theme[0]:  # the paper's theme, rather than "other measure"
+                matched, triggers = dict(self._theme[0]), dict(self._theme[1])
             types = list(matched)
             fallback = not types
             if fallback:
@@ -484,6 +488,15 @@ class Extractor:
             if t and vocab.MEASURE_TYPE_NS + t in self.lex.measures.concepts:
                 spans.setdefault(vocab.MEASURE_TYPE_NS + t, (m.start, m.end))
         return self.lex.measures.most_specific(spans)
+
+    def _title_theme(self, title: str) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+        """The measure types a paper's title names, and their phrases: the type of a step that names
+        none itself and whose lead names none either (`(e) Invite States to contribute to technical
+        work…` in a paper titled "Fissile material cut-off treaty" is of that type, not "other")."""
+        if not title:
+            return {}, {}
+        spans = self._select(self._type_spans(title, self.g.find(title), title), title)
+        return spans, _phrases(title, spans)
 
     def _select(self, matched: dict[str, tuple[int, int]], own: str) -> dict[str, tuple[int, int]]:
         """The types a step is of: generic ones only when alone, then those of the longest phrases."""
@@ -613,7 +626,7 @@ def _chains(text: str, actors: list[Match]) -> list[list[Match]]:
 def _opens_clause(before: str) -> bool:
     """Whether a name after `before` opens its clause (`2026 年审议大会…`, `…，特别是核武器国家`)."""
     b = _YEAR_BEFORE.sub("", before).rstrip()
-    return (not b or b[-1] in "，,；;：:。" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
+    return (not b or b[-1] in "，,；;：:。.!?" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
             or _THAT.search(b) is not None)
 
 
