@@ -45,6 +45,8 @@ class Cues:
     call_before: re.Pattern[str]
     call_pronoun: re.Pattern[str]  # a call upon those just named (敦促它们, "urges them")
     agent_before: re.Pattern[str]  # in a list's lead: those by whom the steps are to be taken (由…, "by")
+    #: in a list's lead: (words before, words after) the one its recommendations are made to (向…建议)
+    recipients: list[tuple[re.Pattern[str], re.Pattern[str]]]
     subject_after: re.Pattern[str]
     object_before: re.Pattern[str]
     modal_after: re.Pattern[str]
@@ -86,6 +88,7 @@ class Cues:
                 f"{_RELATIVE}\\s*(?:{_DETS})?\\s*$"),
             call_pronoun=re.compile(f"(?i:{d['call_verbs']})\\s*(?:{d['pronouns']})(?![A-Za-z])"),
             agent_before=re.compile(f"(?:{d['agent_markers']})[\\s，,]*(?:{_DETS})?\\s*$"),
+            recipients=[(re.compile(c["before"]), re.compile(c["after"])) for c in d.get("recipient_cues", [])],
             subject_after=re.compile(f"\\s*(?:{d['subject_verbs']})"),
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),
             modal_after=re.compile(f"\\s*(?:{d['modal_verbs']})"),
@@ -110,6 +113,11 @@ class Cues:
                 if best is None or key > best:
                     best = key
         return best[2] if best else None
+
+    def is_recipient(self, text: str, start: int, end: int) -> bool:
+        """Whether the name at text[start:end] is the one a lead makes its recommendations to."""
+        before = text[max(0, start - 24):start]
+        return any(b.search(before) and a.match(text, end) for b, a in self.recipients)
 
     def is_operative_list(self, items: list[str]) -> bool:
         """A list whose lead names only its author (`The Group:`) but whose items open with what it

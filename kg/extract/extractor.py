@@ -398,6 +398,8 @@ class Extractor:
         if report is None and self.cues.is_report_lead(text):
             report = sorted(types) or [self.cues.report_type]
         addressees = self._addressees(masked, found, set(self._authors), strict=True, lead=True)
+        addressees = _dedup([*addressees, *(m.entity for m in self._actors(masked, found)
+                                            if self.cues.is_recipient(masked, m.start, m.end))])
         return Lead(text, types, set(), report, addressees, _phrases(text, types))
 
     def _items(self, items: list[Item], parent: UnitFacts, kind: str | None, lead: Lead, heading: str, unique,
