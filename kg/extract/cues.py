@@ -41,6 +41,7 @@ class Cues:
     on_behalf_of: re.Pattern[str]
     lead_call: re.Pattern[str]
     author_call: re.Pattern[str]  # the paper's authors asking or pledging (`We support`, `集团再次敦促`)
+    passive_call: re.Pattern[str]  # "… are encouraged to": a narrative paragraph that asks, in the passive
     operative_open: re.Pattern[str]  # an item that opens with what its author asks or pledges (Calls upon…)
     call_before: re.Pattern[str]
     call_pronoun: re.Pattern[str]  # a call upon those just named (敦促它们, "urges them")
@@ -82,6 +83,7 @@ class Cues:
             lead_call=re.compile(f"(?:{d['lead_calls']})"),
             author_call=re.compile(f"(?:^|(?<=[。；;.，,:：]))\\s*(?i:{d['author_words']})\\s*(?i:{d['author_adverbs']})?\\s*"
                                    f"(?i:{d['operative_verbs']})(?![A-Za-z])"),
+            passive_call=re.compile(d.get("passive_calls", "(?!)")),
             operative_open=re.compile(f"\\s*(?i:{d['operative_verbs']})(?![A-Za-z])"),
             call_before=re.compile(
                 f"(?i:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:{_DETS})?\\s*(?:\\d{{4}}\\s*年?\\s*)?"

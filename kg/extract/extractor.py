@@ -569,7 +569,7 @@ class Extractor:
     def _calls(self, masked: str, found: list[Match]) -> bool:
         """Whether a narrative paragraph itself calls on someone: an actor after a call verb, or
         opening a clause with a modal (核武器国家应…)."""
-        if self.cues.author_call.search(masked):
+        if self.cues.author_call.search(masked) or self.cues.passive_call.search(masked):
             return True
         for m in self._actors(masked, found):
             before = masked[max(0, m.start - _REACH):m.start]
