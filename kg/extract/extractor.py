@@ -470,6 +470,12 @@ class Extractor:
             addressees = _dedup([*inherited, *own_actors])
         else:
             addressees = own_actors
+        if self.cues.report_type in types and len(types) > 1 and own_actors \
+                and all(e.org_kind == "body" for e in own_actors):
+            # a report asked of an international body (the Director General, the Secretary-General) is
+            # how the step is followed up, not the transparency of States: it types the step only alone
+            types.remove(self.cues.report_type)
+            triggers.pop(self.cues.report_type, None)
         return MeasureFact(
             iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
             fallback=fallback, addressees=addressees,
