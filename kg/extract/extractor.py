@@ -605,6 +605,9 @@ class Extractor:
                 continue
             for t, phrase in _phrases(sentence, rs.match(sentence)).items():
                 first.setdefault(t, (sentence, phrase))
+        if len(first) > 1:  # a broad type of one sentence is not kept beside a narrower one of the next
+            keep = rs.most_specific({t: (0, 0) for t in first})
+            first = {t: v for t, v in first.items() if t in keep}
         return [RiskFact(f"{u.iri}/risk/{t.rsplit('/', 1)[-1]}", u.iri, path, q, [t], False, False, {t: phrase})
                 for t, (q, phrase) in sorted(first.items())]
 
