@@ -124,22 +124,25 @@ class Scheme:
                 continue
             if self._negated is not None and self._negated.search(t, max(0, start - 12), start):
                 continue
-            head_ok: bool | None = None
+            head_end: int | None = -1
             for iri, tail in vals:
                 if iri in found:
                     continue
-                if head_ok is None:
-                    head_ok = segment.is_word(t, start, end)
+                if head_end == -1:
+                    head_end = end if segment.is_word(t, start, end) else _inflected(t, start, end)
+                if head_end is None:
+                    continue
                 if tail is None:
-                    if not head_ok:
-                        continue
-                    span = (start, end)
+                    span = (start, head_end)
                 else:
-                    m = tail[0].match(t, end)
-                    if m is None or (inside and m.end() in inside) or not head_ok \
-                            or not segment.is_word(t, m.end() - tail[1], m.end(), check_start=False):
+                    m = tail[0].match(t, head_end)
+                    if m is None or (inside and m.end() in inside):
                         continue
-                    span = (start, m.end())
+                    last = m.end() if segment.is_word(t, m.end() - tail[1], m.end(), check_start=False) \
+                        else _inflected(t, m.end() - tail[1], m.end())
+                    if last is None:
+                        continue
+                    span = (start, last)
                 found[iri] = span if c is None else (c.start(span[0]), c.end(span[1]))
         return self.most_specific(found) if found else found
 
@@ -156,6 +159,25 @@ class Scheme:
             return found
         drop = set().union(*(self._ancestors[c] for c in found))
         return {c: span for c, span in found.items() if c not in drop} if drop else found
+
+
+#: English inflections a trigger may carry (a scheme lists "nuclear test", the text says "nuclear tests").
+_INFLECTION = re.compile(r"(?:s|es|ed|d|ing|'s|’s)(?![A-Za-z0-9])")
+
+
+def _inflected(text: str, start: int, end: int) -> int | None:
+    """Where an English trigger ending at `end` ends with its inflection (`test` → `tests`, `tested`),
+    when it begins at a word and ends inside one; else None. Chinese has no inflection.
+
+    The schemes list base forms and the common inflected ones; this keeps a trigger from failing on
+    a plural or a past tense the list did not foresee, without a stemmer's wrong merges.
+    """
+    if not (text[end - 1].isascii() and text[end - 1].isalpha()):
+        return None
+    if start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+        return None  # it must begin a word
+    m = _INFLECTION.match(text, end)
+    return m.end() if m else None
 
 
 def _key(text: str, keep_newlines: bool = False) -> str:

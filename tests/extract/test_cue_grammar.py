@@ -143,3 +143,50 @@ def test_each_english_sentence_gives_its_own_risks(extractor: Extractor) -> None
                      "year.")], heading="Nuclear security")
     types = {r.types[0] for r in extractor.extract(p).risks}
     assert types == {RT + "non-state-actors", RT + "illicit-trafficking"}
+
+
+def test_an_english_trigger_matches_its_inflected_forms_but_not_a_longer_word() -> None:
+    lex = load_lexicon().measures
+    assert MT + "test-ban" in lex.match("Several States have declared moratoriums on nuclear tests.")
+    assert MT + "de-alerting" in lex.match("Forces that have been de-alerted should stay so.")
+    assert MT + "de-alerting" not in lex.match("A de-alertness index was proposed.")
+
+
+def test_a_step_that_names_no_type_takes_the_theme_of_the_papers_title(extractor: Extractor) -> None:
+    p = paper(EN_SUBMITTER, paragraphs=[para(1, "Austria recommends that the Review Conference:", [
+        item("a", "Invite States to contribute to technical work that would facilitate future negotiations.", 1,
+             "1(a)")])], sections=[Section(1, "Recommendations", None, 5)], language="en",
+        title="Fissile material cut-off treaty")
+    (m,) = extractor.extract(p).measures
+    assert m.types == [MT + "fissile-material-cut-off"] and not m.fallback
+
+
+def test_the_one_a_lead_recommends_to_is_called_upon_by_every_item(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "奥地利促请筹备委员会向 2026 年审议大会建议：", [
+        item("a", "呼吁核武器国家尽早签署各无核武器区条约的议定书；", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"review-conference", "p5"}
+
+
+def test_a_paragraph_that_asks_in_the_passive_is_a_measure(extractor: Extractor) -> None:
+    p = _en([para(1, "The nuclear-weapon States that maintain moratoriums on the production of fissile material "
+                     "for nuclear weapons are encouraged to make them legally binding.")], heading="Background")
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"p5"}
+
+
+def test_a_report_asked_of_an_international_body_is_not_the_transparency_of_states(extractor: Extractor) -> None:
+    p = _en([para(1, "Austria recommends that the Review Conference:", [
+        item("a", "Request the Director General of the IAEA to report regularly on the implementation of the "
+                  "technical cooperation programme.", 1, "1(a)"),
+        item("b", "Call upon the nuclear-weapon States to report regularly on their arsenals.", 2, "1(b)")])])
+    a, b = extractor.extract(p).measures
+    assert MT + "transparency-and-reporting" not in a.types and MT + "peaceful-uses-cooperation" in a.types
+    assert MT + "transparency-and-reporting" in b.types
+
+
+def test_a_broad_risk_yields_to_a_narrower_one_named_in_the_same_paragraph(extractor: Extractor) -> None:
+    p = _en([para(1, "Technological developments add to these dangers. Hypersonic weapons compress decision "
+                     "time.")], heading="Background")
+    types = {t for r in extractor.extract(p).risks for t in r.types}
+    assert RT + "hypersonic-short-decision-time" in types and RT + "technology" not in types
