@@ -16,6 +16,8 @@ from kg.extract.gazetteer import Entity, NameMatcher, load_json
 _LINKS = "特别是|尤其是|包括|以及|和|并|即|especially|in particular|including|and"
 #: Determiners between a call verb and the name it calls upon (`calls upon all other States`).
 _DETS = "该条约|该|这些|那些|其余|其他|所有|the other|all other|all those|those|these|other|all|the"
+#: Where a clause begins (what a relative clause before a group may not reach across).
+_CLAUSE_START = re.compile("[，。；：,;:\\n]")
 #: A Chinese relative clause before the noun it qualifies (促请[尚未使协定生效的]缔约国).
 _RELATIVE = "(?:[^，。；：,;:\\n《》]{0,24}(?:《[^》]{1,30}》[^，。；：,;:\\n《》]{0,12})*的)?"
 
@@ -52,6 +54,9 @@ class Cues:
     object_before: re.Pattern[str]
     modal_after: re.Pattern[str]
     groups: NameMatcher
+    #: 尚未…的[国家]: a group named by its relative clause (the pattern, the clause words that exclude it, the group)
+    relative_groups: list[tuple[re.Pattern[str], re.Pattern[str], Entity]]
+    impersonal_call: re.Pattern[str]  # "It is essential that …": a paragraph that asks without a speaker
     always_inherited: frozenset[str]
     generic_types: frozenset[str]
     max_types: int
@@ -61,6 +66,9 @@ class Cues:
     def load(cls) -> Cues:
         d = load_json("cues.json")
         bodies = d["resolution_bodies"]
+        by_slug = {g["slug"]: Entity("org", g["slug"], g["en"], g["zh"], org_kind=g.get("kind", "group"))
+                   for g in d.get("addressee_groups", [])}
+        adverbs = d.get("clause_adverbs", "(?!)")
         body_alt = "|".join(sorted(map(re.escape, bodies), key=len, reverse=True))
         return cls(
             list_leads=[(c["kind"], re.compile(c["pattern"]), re.compile(c["requires"]) if c.get("requires") else None)
@@ -91,18 +99,32 @@ class Cues:
             call_pronoun=re.compile(f"(?i:{d['call_verbs']})\\s*(?:{d['pronouns']})(?![A-Za-z])"),
             agent_before=re.compile(f"(?:{d['agent_markers']})[\\s，,]*(?:{_DETS})?\\s*$"),
             recipients=[(re.compile(c["before"]), re.compile(c["after"])) for c in d.get("recipient_cues", [])],
-            subject_after=re.compile(f"\\s*(?:{d['subject_verbs']})"),
+            subject_after=re.compile(f"\\s*(?:(?:{adverbs})\\s*)?(?:{d['subject_verbs']})"),
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),
-            modal_after=re.compile(f"\\s*(?:{d['modal_verbs']})"),
+            modal_after=re.compile(f"\\s*(?:(?:{adverbs})\\s*)?(?:{d['modal_verbs']})"),
             groups=NameMatcher(
                 [(n, Entity("org", g["slug"], g["en"], g["zh"], org_kind=g.get("kind", "group")))
                  for g in d.get("addressee_groups", [])
                  for n in [g["zh"], g["en"], *g.get("zh_names", []), *g.get("en_names", [])]]
                 + [(n, None) for n in d.get("addressee_non_names", [])]),
+            relative_groups=[(re.compile(c["pattern"]), re.compile(c.get("unless", "(?!)")), by_slug[c["slug"]])
+                             for c in d.get("relative_groups", [])],
+            impersonal_call=re.compile(d.get("impersonal_calls", "(?!)")),
             always_inherited=frozenset(d.get("always_inherited_addressees", [])),
             generic_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("generic_measure_types", [])),
             max_types=int(d.get("max_measure_types", 3)),
         )
+
+    def find_groups(self, text: str) -> list[tuple[int, int, Entity | None]]:
+        """The addressee groups named in `text`: by name, and by a relative clause (…的国家) where no
+        name covers the words."""
+        found = self.groups.finditer(text)
+        for pattern, unless, entity in self.relative_groups:
+            for m in pattern.finditer(text):
+                clause = _CLAUSE_START.split(text[:m.start()])[-1]
+                if not unless.search(clause) and not any(a < m.end() and m.start() < b for a, b, _ in found):
+                    found.append((m.start(), m.end(), entity))
+        return sorted(found, key=lambda x: x[0])
 
     def classify_lead(self, lead: str, context: str) -> str | None:
         """measure | risk | risky for a list lead by its wording, the cue nearest its end winning."""

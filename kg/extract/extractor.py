@@ -487,7 +487,7 @@ class Extractor:
         """Measure types a step's own words name: the scheme's triggers outside the names of those it
         calls upon ("States that have conducted nuclear tests" asks for no test ban), and the type of a
         treaty it names (`kg/data/treaties.json` 'measure_type')."""
-        groups = [(a, b) for a, b, e in self.cues.groups.finditer(masked) if e is not None]
+        groups = [(a, b) for a, b, e in self.cues.find_groups(masked) if e is not None]
         spans = dict(self.lex.measures.match(_mask(own, groups))) if groups else {}
         if not spans:  # the addressees' name gives the theme only when nothing else does
             spans = dict(self.lex.measures.match(own))
@@ -522,7 +522,7 @@ class Extractor:
         """States, coalitions and organizations of the gazetteer, and the groups only addressees are."""
         out = [m for m in found if m.entity.kind in ("state", "coalition", "org")]
         names = [(m.start, m.end) for m in found]
-        for a, b, e in self.cues.groups.finditer(masked):
+        for a, b, e in self.cues.find_groups(masked):
             if e is None or any(a < y and x < b for x, y in names):
                 continue
             if masked[a].isascii() and ((a > 0 and masked[a - 1].isalnum()) or (b < len(masked) and
@@ -575,7 +575,8 @@ class Extractor:
     def _calls(self, masked: str, found: list[Match]) -> bool:
         """Whether a narrative paragraph itself calls on someone: an actor after a call verb, or
         opening a clause with a modal (核武器国家应…)."""
-        if self.cues.author_call.search(masked) or self.cues.passive_call.search(masked):
+        if self.cues.author_call.search(masked) or self.cues.passive_call.search(masked) \
+                or self.cues.impersonal_call.search(masked):
             return True
         for m in self._actors(masked, found):
             before = masked[max(0, m.start - _REACH):m.start]

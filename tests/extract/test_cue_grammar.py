@@ -190,3 +190,26 @@ def test_a_broad_risk_yields_to_a_narrower_one_named_in_the_same_paragraph(extra
                      "time.")], heading="Background")
     types = {t for r in extractor.extract(p).risks for t in r.types}
     assert RT + "hypersonic-short-decision-time" in types and RT + "technology" not in types
+
+
+def test_a_chinese_group_named_by_its_relative_clause_is_called_upon_as_states_are(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "奥地利呼吁所有尚未缔结附加议定书的国家尽早缔结并执行附加议定书。")])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"all-states"}
+    p = paper(paragraphs=[para(1, "奥地利敦促以色列作为该地区唯一未加入《条约》的国家，尽快加入《条约》。")])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"IL"}  # an apposition, not another group
+
+
+def test_leads_that_end_in_a_modal_or_say_it_is_recommended_make_lists_of_measures(extractor: Extractor) -> None:
+    for lead, who in (("审议大会应：", {"review-conference"}), ("所有缔约国都应当：", {"all-states-parties"}),
+                      ("It is recommended that the Review Conference:", {"review-conference"})):
+        p = paper(paragraphs=[para(1, lead, [item("a", "降低核力量的战备状态；", 1, "1(a)")])])
+        (m,) = extractor.extract(p).measures
+        assert keys(m.addressees) == who, lead
+
+
+def test_an_impersonal_call_is_a_measure(extractor: Extractor) -> None:
+    p = _en([para(1, "It is essential that all States parties conclude an additional protocol.")], heading="Background")
+    (m,) = extractor.extract(p).measures
+    assert MT + "additional-protocol" in m.types and keys(m.addressees) == {"all-states-parties"}
