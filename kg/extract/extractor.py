@@ -91,6 +91,7 @@ class Extractor:
         self.default_treaty = gazetteer.default_treaty()
         self._authors: set[tuple[str, str]] = set()
         self._theme: tuple[dict[str, tuple[int, int]], dict[str, str]] = ({}, {})
+        self._themed: set[str] = set()
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
 
@@ -306,6 +307,7 @@ class Extractor:
         # a paper's own submitters do not call upon themselves ("The Group calls upon all States")
         self._authors = {(e.kind, e.key) for e in [*header.submitters, header.coalition] if e is not None}
         self._theme = self._title_theme(h.title or "")
+        self._themed = set()  # the units whose step took the paper's theme (its sub-items may say better)
         meeting = self.read_meeting(paper, warnings)
         npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
         doc = doc or doc_iri(paper)
@@ -414,6 +416,7 @@ class Extractor:
                           parent=parent.iri, footnotes=marks(it.footnote_marks))
             found, masked = self.scan(u, own, npt_paper)
             out_items.append(u)
+            m = None
             if kind == "measure":
                 m = self._measure(u, own, it.path, lead, found, masked)
                 measures.append(m)
@@ -431,8 +434,11 @@ class Extractor:
                     above = u.addressees or lead.addressees
                     kept = [e for e in above if e.key in self.cues.always_inherited]
                     child_lead.addressees = _dedup([*kept, *(child_lead.addressees or above)])
+                first = len(measures)
                 self._items(it.children, u, child_kind, child_lead, heading, unique, marks, out_items, measures,
                             risks, npt_paper)
+                if m is not None and (m.fallback or u.iri in self._themed):
+                    self._type_from_steps(m, measures[first:])
 
     def _measure(self, u: UnitFacts, own: str, path: str, lead: Lead | None, found: list[Match],
                  masked: str) -> MeasureFact:
@@ -456,6 +462,7 @@ class Extractor:
                 triggers = dict(lead.triggers)
             if not matched and self._theme[0]:  # the paper's theme, rather than "other measure"
                 matched, triggers = dict(self._theme[0]), dict(self._theme[1])
+                self._themed.add(u.iri)
             types = list(matched)
             fallback = not types
             if fallback:
@@ -496,6 +503,21 @@ class Extractor:
             if t and vocab.MEASURE_TYPE_NS + t in self.lex.measures.concepts:
                 spans.setdefault(vocab.MEASURE_TYPE_NS + t, (m.start, m.end))
         return self.lex.measures.most_specific(spans)
+
+    def _type_from_steps(self, m: MeasureFact, steps: list[MeasureFact]) -> None:
+        """A step that names no type and introduces sub-items (`(b) Take the following steps:`) is of
+        the types its sub-items are, the most frequent first, rather than "other measure" or the paper's
+        theme."""
+        count: dict[str, int] = {}
+        for s in steps:
+            if not s.fallback:
+                for t in s.types:
+                    count[t] = count.get(t, 0) + 1
+        if not count:
+            return
+        ranked = sorted(count, key=lambda t: (-count[t], t))[:self.cues.max_types]
+        m.types, m.fallback = sorted(ranked), False
+        m.triggers = {t: next(s.triggers.get(t, "") for s in steps if t in s.types) for t in ranked}
 
     def _title_theme(self, title: str) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
         """The measure types a paper's title names, and their phrases: the type of a step that names

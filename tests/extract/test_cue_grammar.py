@@ -213,3 +213,12 @@ def test_an_impersonal_call_is_a_measure(extractor: Extractor) -> None:
     p = _en([para(1, "It is essential that all States parties conclude an additional protocol.")], heading="Background")
     (m,) = extractor.extract(p).measures
     assert MT + "additional-protocol" in m.types and keys(m.addressees) == {"all-states-parties"}
+
+
+def test_a_step_that_only_introduces_sub_items_is_of_their_types(extractor: Extractor) -> None:
+    b = item("b", "Take the following steps:", 2, "1(b)", children=[
+        item("i", "Lower the alert levels of their forces;", 1, "1(b)(i)", kind="roman"),
+        item("ii", "Keep their forces off high alert.", 2, "1(b)(ii)", kind="roman")])
+    f = extractor.extract(_en([para(1, "The Group calls upon the nuclear-weapon States to:", [b])]))
+    (m,) = [m for m in f.measures if m.path == "1(b)"]
+    assert m.types == [MT + "de-alerting"] and not m.fallback and keys(m.addressees) == {"p5"}
