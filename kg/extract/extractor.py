@@ -352,7 +352,13 @@ class Extractor:
         items: list[UnitFacts] = []
         measures: list[MeasureFact] = []
         risks: list[RiskFact] = []
+        title_theme = self._theme
+        section_theme = {order: self._title_theme(heading) for order, heading in sec_heading.items() if heading}
         for order, p in enumerate(paper.paragraphs, start=1):
+            # the theme of a step that names none: its section's heading ("B. Nuclear safety"), else the title
+            self._theme = section_theme.get(p.section) or title_theme
+            if not self._theme[0]:
+                self._theme = title_theme
             iri = unique(f"{doc}/p/{p.number}")
             u = UnitFacts(iri, "paragraph", p.text, f"paragraph {p.number}", f"第{p.number}段", order=order,
                           number=p.number, path=str(p.number), section=sec_iri.get(p.section),
