@@ -29,6 +29,8 @@ class Cues:
     list_leads: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]
     report_leads: list[re.Pattern[str]]
     report_type: str
+    report_verb: re.Pattern[str]  # a step that opens with a report: what follows is what to report on
+    step_break: re.Pattern[str]  # what ends one step and begins another within a unit (；, 'and to')
     headings: list[tuple[str, re.Pattern[str]]]
     recommendation_heading: re.Pattern[str]
     recommendation_paragraph: re.Pattern[str]
@@ -75,6 +77,8 @@ class Cues:
                         for c in d["list_leads"]],
             report_leads=[re.compile(x) for x in d.get("report_leads", [])],
             report_type=vocab.MEASURE_TYPE_NS + d.get("report_leads_type", "transparency-and-reporting"),
+            report_verb=re.compile(d.get("report_verbs", "(?!)").replace("…", "[^，。；;]{0,24}")),
+            step_break=re.compile(d.get("step_breaks", "(?!)")),
             headings=[(c["kind"], re.compile(c["pattern"])) for c in d["headings"]],
             recommendation_heading=re.compile(d["recommendation_heading"]),
             recommendation_paragraph=re.compile(d["recommendation_paragraph"]),

@@ -456,12 +456,14 @@ class Extractor:
         """
         ms, rs = self.lex.measures, self.lex.risks
         triggers: dict[str, str] = {}
+        named: dict[str, tuple[int, int]] = {}  # the types its own words name, before the report's scope
         if lead is not None and lead.report is not None:
             # an item of a report's contents names what to report on, not a step to take
             types, fallback = list(lead.report), False
             triggers = {t: lead.triggers.get(t, "") for t in types}
         else:
-            matched = self._select(self._type_spans(own, found, masked), own)
+            named = self._select(self._type_spans(own, found, masked), own)
+            matched = self._report_scope(own, named)
             triggers = _phrases(own, matched)
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
@@ -483,12 +485,13 @@ class Extractor:
             addressees = _dedup([*inherited, *own_actors])
         else:
             addressees = own_actors
-        if self.cues.report_type in types and len(types) > 1 and own_actors \
+        if self.cues.report_type in named and len(named) > 1 and own_actors \
                 and all(e.org_kind == "body" for e in own_actors):
             # a report asked of an international body (the Director General, the Secretary-General) is
             # how the step is followed up, not the transparency of States: it types the step only alone
-            types.remove(self.cues.report_type)
-            triggers.pop(self.cues.report_type, None)
+            kept = {k: v for k, v in named.items() if k != self.cues.report_type}
+            types = list(kept)
+            triggers = {**_phrases(own, kept), **_phrases(own, risks)}
         return MeasureFact(
             iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
             fallback=fallback, addressees=addressees,
@@ -509,6 +512,25 @@ class Extractor:
             if t and vocab.MEASURE_TYPE_NS + t in self.lex.measures.concepts:
                 spans.setdefault(vocab.MEASURE_TYPE_NS + t, (m.start, m.end))
         return self.lex.measures.most_specific(spans)
+
+    #: how far into a step its report verb may stand for the step to be a report ("The nuclear-weapon
+    #: States report regularly …", "定期报告…")
+    REPORT_OPENING = 48
+
+    def _report_scope(self, own: str, matched: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """A step that opens with a report names what to report on: the types whose phrases follow
+        its report, in the same step, are not the step's ("Report … on the operational status of their
+        forces" asks for a report, not for de-alerting; "… and to place it under verification" is a
+        second step)."""
+        rt = self.cues.report_type
+        if rt not in matched or len(matched) < 2:
+            return matched
+        head = self.cues.report_verb.search(own, 0, self.REPORT_OPENING)
+        if head is None or self.cues.step_break.search(own, 0, head.start()):
+            return matched
+        brk = self.cues.step_break.search(own, head.end())
+        end = brk.start() if brk else len(own)
+        return {t: s for t, s in matched.items() if t == rt or not (head.end() <= s[0] < end)}
 
     def _type_from_steps(self, m: MeasureFact, steps: list[MeasureFact]) -> None:
         """A step that names no type and introduces sub-items (`(b) Take the following steps:`) is of

@@ -222,3 +222,14 @@ def test_a_step_that_only_introduces_sub_items_is_of_their_types(extractor: Extr
     f = extractor.extract(_en([para(1, "The Group calls upon the nuclear-weapon States to:", [b])]))
     (m,) = [m for m in f.measures if m.path == "1(b)"]
     assert m.types == [MT + "de-alerting"] and not m.fallback and keys(m.addressees) == {"p5"}
+
+
+def test_a_step_that_opens_with_a_report_is_typed_by_the_report_not_by_what_it_reports_on(
+        extractor: Extractor) -> None:
+    p = _en([para(1, "Austria recommends that the Review Conference:", [
+        item("a", "Call upon the nuclear-weapon States to report on the alert levels of their forces;", 1, "1(a)"),
+        item("b", "Call upon the nuclear-weapon States to report on their arsenals and to lower the alert levels "
+                  "of their forces.", 2, "1(b)")])])
+    a, b = extractor.extract(p).measures
+    assert a.types == [MT + "transparency-and-reporting"]
+    assert set(b.types) == {MT + "transparency-and-reporting", MT + "de-alerting"}  # 'and to': a second step
