@@ -68,7 +68,7 @@ class Cues:
     def load(cls) -> Cues:
         d = load_json("cues.json")
         bodies = d["resolution_bodies"]
-        by_slug = {g["slug"]: Entity("org", g["slug"], g["en"], g["zh"], org_kind=g.get("kind", "group"))
+        by_slug = {g["slug"]: Entity("org", g["slug"], g["en"], g["zh"], g.get("abbreviation"), org_kind=g.get("kind", "group"))
                    for g in d.get("addressee_groups", [])}
         adverbs = d.get("clause_adverbs", "(?!)")
         body_alt = "|".join(sorted(map(re.escape, bodies), key=len, reverse=True))
@@ -107,7 +107,7 @@ class Cues:
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),
             modal_after=re.compile(f"\\s*(?:(?:{adverbs})\\s*)?(?:{d['modal_verbs']})"),
             groups=NameMatcher(
-                [(n, Entity("org", g["slug"], g["en"], g["zh"], org_kind=g.get("kind", "group")))
+                [(n, Entity("org", g["slug"], g["en"], g["zh"], g.get("abbreviation"), org_kind=g.get("kind", "group")))
                  for g in d.get("addressee_groups", [])
                  for n in [g["zh"], g["en"], *g.get("zh_names", []), *g.get("en_names", [])]]
                 + [(n, None) for n in d.get("addressee_non_names", [])]),
