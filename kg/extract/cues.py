@@ -31,6 +31,7 @@ class Cues:
     report_type: str
     report_verb: re.Pattern[str]  # a step that opens with a report: what follows is what to report on
     step_break: re.Pattern[str]  # what ends one step and begins another within a unit (；, 'and to')
+    purpose: re.Pattern[str]  # what opens the purpose of a step (，以…, 'with a view to')
     headings: list[tuple[str, re.Pattern[str]]]
     recommendation_heading: re.Pattern[str]
     recommendation_paragraph: re.Pattern[str]
@@ -68,8 +69,8 @@ class Cues:
     def load(cls) -> Cues:
         d = load_json("cues.json")
         bodies = d["resolution_bodies"]
-        by_slug = {g["slug"]: Entity("org", g["slug"], g["en"], g["zh"], g.get("abbreviation"), org_kind=g.get("kind", "group"))
-                   for g in d.get("addressee_groups", [])}
+        by_slug = {g["slug"]: Entity("org", g["slug"], g["en"], g["zh"], g.get("abbreviation"),
+                                     org_kind=g.get("kind", "group")) for g in d.get("addressee_groups", [])}
         adverbs = d.get("clause_adverbs", "(?!)")
         body_alt = "|".join(sorted(map(re.escape, bodies), key=len, reverse=True))
         return cls(
@@ -79,6 +80,7 @@ class Cues:
             report_type=vocab.MEASURE_TYPE_NS + d.get("report_leads_type", "transparency-and-reporting"),
             report_verb=re.compile(d.get("report_verbs", "(?!)").replace("…", "[^，。；;]{0,24}")),
             step_break=re.compile(d.get("step_breaks", "(?!)")),
+            purpose=re.compile(d.get("purpose_markers", "(?!)")),
             headings=[(c["kind"], re.compile(c["pattern"])) for c in d["headings"]],
             recommendation_heading=re.compile(d["recommendation_heading"]),
             recommendation_paragraph=re.compile(d["recommendation_paragraph"]),

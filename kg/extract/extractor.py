@@ -463,7 +463,7 @@ class Extractor:
             triggers = {t: lead.triggers.get(t, "") for t in types}
         else:
             named = self._select(self._type_spans(own, found, masked), own)
-            matched = self._report_scope(own, named)
+            matched = self._purpose_scope(own, self._report_scope(own, named))
             triggers = _phrases(own, matched)
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
@@ -531,6 +531,17 @@ class Extractor:
         brk = self.cues.step_break.search(own, head.end())
         end = brk.start() if brk else len(own)
         return {t: s for t, s in matched.items() if t == rt or not (head.end() <= s[0] < end)}
+
+    def _purpose_scope(self, own: str, matched: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """The types of what a step is, not of what it is for: those named only after a purpose marker
+        ("…，以增进公众对核武器威胁的认识", "… with a view to …") are dropped when a type is named before it."""
+        if len(matched) < 2:
+            return matched
+        m = self.cues.purpose.search(own)
+        if m is None:
+            return matched
+        before = {t: s for t, s in matched.items() if s[0] < m.start()}
+        return before or matched
 
     def _type_from_steps(self, m: MeasureFact, steps: list[MeasureFact]) -> None:
         """A step that names no type and introduces sub-items (`(b) Take the following steps:`) is of

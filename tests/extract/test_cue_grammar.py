@@ -233,3 +233,10 @@ def test_a_step_that_opens_with_a_report_is_typed_by_the_report_not_by_what_it_r
     a, b = extractor.extract(p).measures
     assert a.types == [MT + "transparency-and-reporting"]
     assert set(b.types) == {MT + "transparency-and-reporting", MT + "de-alerting"}  # 'and to': a second step
+
+
+def test_what_a_step_is_for_does_not_type_it(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "建议审议大会：", [
+        item("a", "鼓励各国开展裁军教育活动，以增进公众对核试验受害者的了解；", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert m.types == [MT + "disarmament-education"]
