@@ -64,11 +64,15 @@ class Scheme:
     """A concept scheme and a matcher that finds its concepts' triggers in text."""
 
     def __init__(self, iri: str, concepts: dict[str, Concept], fallback: str,
-                 non_trigger_words: Iterable[str] = (), negations: str | None = None) -> None:
+                 non_trigger_words: Iterable[str] = (), negations: str | None = None,
+                 outermost: bool = False) -> None:
         if fallback not in concepts:
             raise ValueError(f"the scheme {iri} lacks its fallback concept {fallback}")
         self.iri = iri
         self.concepts = concepts
+        #: a phrase inside a longer phrase of another concept names nothing of its own (measure types;
+        #: risks named inside one another, 'regional arms race', are both named)
+        self.outermost = outermost
         self.fallback = fallback
         self._ancestors = {c: self._ancestors_of(c) for c in concepts}
         # Several triggers can share a head: the automaton keeps a list per head.
@@ -118,6 +122,7 @@ class Scheme:
             hits.sort(key=lambda h: h[0] - h[1][0])  # by start: the first occurrence of each concept
         inside = self._inside_words(t) if self._words is not None else None
         found: dict[str, tuple[int, int]] = {}
+        gapped: set[str] = set()  # concepts found by a trigger with a gap: their span is no phrase
         for last, (n, vals) in hits:
             start, end = last - n + 1, last + 1
             if inside and (start in inside or end in inside):
@@ -143,7 +148,10 @@ class Scheme:
                     if last is None:
                         continue
                     span = (start, last)
+                    gapped.add(iri)
                 found[iri] = span if c is None else (c.start(span[0]), c.end(span[1]))
+        if self.outermost and len(found) > 1:
+            found = _outermost(found, gapped)
         return self.most_specific(found) if found else found
 
     def _inside_words(self, text: str) -> set[int]:
@@ -178,6 +186,16 @@ def _inflected(text: str, start: int, end: int) -> int | None:
         return None  # it must begin a word
     m = _INFLECTION.match(text, end)
     return m.end() if m else None
+
+
+def _outermost(found: dict[str, tuple[int, int]], gapped: set[str]) -> dict[str, tuple[int, int]]:
+    """Concepts whose phrase is not part of a longer phrase of another concept: in "facilities for
+    the production of fissile material", the words 'production of fissile material' belong to the
+    dismantling phrase and do not also name a cut-off. A trigger with a gap ('遵守…承诺') spans
+    other words, not one phrase, and contains nothing."""
+    return {c: (a, b) for c, (a, b) in found.items()
+            if not any(d != c and d not in gapped and x <= a and b <= y and (y - x) > (b - a)
+                       for d, (x, y) in found.items())}
 
 
 def _key(text: str, keep_newlines: bool = False) -> str:
@@ -220,7 +238,8 @@ def _literal_values(store: Store, s: NamedNode, p: NamedNode, lang: str | None =
 
 
 def _read_scheme(path: Path, concept_class: NamedNode, scheme_iri: str, fallback: str,
-                 non_trigger_words: Iterable[str] = (), negations: str | None = None) -> Scheme:
+                 non_trigger_words: Iterable[str] = (), negations: str | None = None,
+                 outermost: bool = False) -> Scheme:
     store = Store()
     store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
     skos, npt, rdf_type = vocab.SKOS, vocab.NPT, vocab.RDF.type
@@ -240,7 +259,7 @@ def _read_scheme(path: Path, concept_class: NamedNode, scheme_iri: str, fallback
             c.triggers.update(_literal_values(store, s, prop, "zh"))
             c.triggers.update(_literal_values(store, s, prop, "en"))
         concepts[c.iri] = c
-    return Scheme(scheme_iri, concepts, fallback, non_trigger_words, negations)
+    return Scheme(scheme_iri, concepts, fallback, non_trigger_words, negations, outermost)
 
 
 @lru_cache(maxsize=1)
@@ -250,7 +269,7 @@ def load_lexicon() -> Lexicon:
     words = cues.get("non_trigger_words", [])
     return Lexicon(
         measures=_read_scheme(resources.MEASURE_SCHEME_FILE, vocab.NPT.MeasureType, vocab.MEASURE_SCHEME_IRI,
-                              FALLBACK_MEASURE_TYPE, words),
+                              FALLBACK_MEASURE_TYPE, words, outermost=True),
         risks=_read_scheme(resources.RISK_SCHEME_FILE, vocab.NPT.RiskType, vocab.RISK_SCHEME_IRI, FALLBACK_RISK_TYPE,
                            words, cues.get("risk_negations")),
     )
