@@ -718,7 +718,7 @@ def _starts(masked: str, before: str, end: int) -> bool:
 
 
 #: a unit that opens with a relative clause on its subject (`尚未签署该议定书的核武器国家…`)
-_RELATIVE_OPENING = re.compile(r"[^，。；：,;:\n]{1,40}的")
+_RELATIVE_OPENING = re.compile(r"[^，。；：,;:\n]{1,40}的|[仍已亦也还]{1,2}")  # or an adverb (仍执行…的国家)
 
 
 def _phrases(text: str, spans: dict[str, tuple[int, int]]) -> dict[str, str]:
