@@ -123,6 +123,7 @@ class Scheme:
         inside = self._inside_words(t) if self._words is not None else None
         found: dict[str, tuple[int, int]] = {}
         gapped: set[str] = set()  # concepts found by a trigger with a gap: their span is no phrase
+        later: dict[str, list[tuple[tuple[int, int], bool]]] = {}
         for last, (n, vals) in hits:
             start, end = last - n + 1, last + 1
             if inside and (start in inside or end in inside):
@@ -131,7 +132,7 @@ class Scheme:
                 continue
             head_end: int | None = -1
             for iri, tail in vals:
-                if iri in found:
+                if iri in found and not self.outermost:
                     continue
                 if head_end == -1:
                     head_end = end if segment.is_word(t, start, end) else _inflected(t, start, end)
@@ -148,10 +149,15 @@ class Scheme:
                     if last is None:
                         continue
                     span = (start, last)
-                    gapped.add(iri)
-                found[iri] = span if c is None else (c.start(span[0]), c.end(span[1]))
+                span = span if c is None else (c.start(span[0]), c.end(span[1]))
+                if iri not in found:
+                    found[iri] = span
+                    if tail is not None:
+                        gapped.add(iri)
+                else:  # later occurrences: one may stand outside the phrase that holds the first
+                    later.setdefault(iri, []).append((span, tail is not None))
         if self.outermost and len(found) > 1:
-            found = _outermost(found, gapped)
+            found = _outermost(found, gapped, later)
         return self.most_specific(found) if found else found
 
     def _inside_words(self, text: str) -> set[int]:
@@ -188,14 +194,28 @@ def _inflected(text: str, start: int, end: int) -> int | None:
     return m.end() if m else None
 
 
-def _outermost(found: dict[str, tuple[int, int]], gapped: set[str]) -> dict[str, tuple[int, int]]:
-    """Concepts whose phrase is not part of a longer phrase of another concept: in "facilities for
-    the production of fissile material", the words 'production of fissile material' belong to the
-    dismantling phrase and do not also name a cut-off. A trigger with a gap ('遵守…承诺') spans
-    other words, not one phrase, and contains nothing."""
-    return {c: (a, b) for c, (a, b) in found.items()
-            if not any(d != c and d not in gapped and x <= a and b <= y and (y - x) > (b - a)
-                       for d, (x, y) in found.items())}
+def _outermost(found: dict[str, tuple[int, int]], gapped: set[str],
+               later: dict[str, list[tuple[tuple[int, int], bool]]]) -> dict[str, tuple[int, int]]:
+    """Concepts with a phrase that is not part of a longer phrase of another concept: in "facilities
+    for the production of fissile material", the words 'production of fissile material' belong to
+    the dismantling phrase and do not also name a cut-off; 裁减 inside 裁减战略武器 names no cut
+    of its own, but a later 削减…核武库 does. A trigger with a gap ('遵守…承诺') spans other words,
+    not one phrase, and contains nothing."""
+    phrases = [(d, x, y) for d, (x, y) in found.items() if d not in gapped]
+
+    def nested(c: str, a: int, b: int) -> bool:
+        # it begins inside another's phrase (a part of it, whatever it runs on to), or with a longer one
+        return any(d != c and (x < a < y or (x == a and y - x > b - a)) for d, x, y in phrases)
+
+    out: dict[str, tuple[int, int]] = {}
+    for c, (a, b) in found.items():
+        if not nested(c, a, b):
+            out[c] = (a, b)
+            continue
+        free = next((s for s, _ in later.get(c, ()) if not nested(c, *s)), None)
+        if free is not None:
+            out[c] = free
+    return out
 
 
 def _key(text: str, keep_newlines: bool = False) -> str:
