@@ -35,6 +35,7 @@ class Cues:
     headings: list[tuple[str, re.Pattern[str]]]
     recommendation_heading: re.Pattern[str]
     recommendation_paragraph: re.Pattern[str]
+    step_opening: re.Pattern[str]  # a paragraph under such a heading that opens with a step's verb
     risk_signal: re.Pattern[str]
     call_verbs: re.Pattern[str]
     statement_words: re.Pattern[str]
@@ -84,6 +85,7 @@ class Cues:
             headings=[(c["kind"], re.compile(c["pattern"])) for c in d["headings"]],
             recommendation_heading=re.compile(d["recommendation_heading"]),
             recommendation_paragraph=re.compile(d["recommendation_paragraph"]),
+            step_opening=re.compile(d.get("step_openings", "(?!)")),
             risk_signal=re.compile(d["risk_signal"]),
             call_verbs=re.compile(f"(?:{d['call_verbs']})[\\s，,]*(?:特别是|尤其是)?\\s*$"),
             statement_words=re.compile(d["statement_words"]),

@@ -370,7 +370,8 @@ class Extractor:
             kind = self._list_kind(p.lead, heading, [it.own_text for it in p.items]) if p.items else None
             if not p.items:
                 if (self.cues.recommendation_heading.search(heading)
-                        and self.cues.recommendation_paragraph.search(p.text)) or self._calls(masked, found):
+                        and (self.cues.recommendation_paragraph.search(p.text) or self.cues.step_opening.match(own))) \
+                        or self._calls(masked, found):
                     measures.append(self._measure(u, own, str(p.number), None, found, masked))
                 else:
                     risks.extend(self._narrative_risks(u, own, str(p.number)))

@@ -240,3 +240,9 @@ def test_what_a_step_is_for_does_not_type_it(extractor: Extractor) -> None:
         item("a", "鼓励各国开展裁军教育活动，以增进公众对核试验受害者的了解；", 1, "1(a)")])])
     (m,) = extractor.extract(p).measures
     assert m.types == [MT + "disarmament-education"]
+
+
+def test_a_paragraph_under_recommendations_that_opens_with_a_step_is_a_measure(extractor: Extractor) -> None:
+    p = _en([para(1, "Establish a subsidiary body on nuclear disarmament verification."),
+             para(2, "Austria remains committed to these goals.")])
+    assert [m.path for m in extractor.extract(p).measures] == ["1"]
