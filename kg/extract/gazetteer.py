@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import ahocorasick
@@ -50,14 +51,13 @@ class Compacted:
     def __init__(self, text: str, chars: str = _WHITESPACE) -> None:
         starts: list[int] = []
         removed: list[int] = []
-        total = 0
         if _has_any(text, chars):  # most short units have nothing to take out
+            # split and findall run in C; an English text has a run per word, too many for a Python loop
             skip = _run_of(chars)
-            for m in skip.finditer(text):
-                starts.append(m.start() - total)  # where the run stood in the compacted text
-                total += m.end() - m.start()
-                removed.append(total)
-            text = skip.sub("", text)
+            pieces = skip.split(text)
+            starts = list(accumulate(map(len, pieces[:-1])))  # where each run stood in the compacted text
+            removed = list(accumulate(map(len, skip.findall(text))))  # characters taken out up to each run's end
+            text = "".join(pieces)
         self._starts, self._removed = starts, removed
         self.text = text
 
