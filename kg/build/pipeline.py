@@ -15,6 +15,7 @@ Python API: `build_graph(paths, output, strict=False) -> BuildSummary`.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import pickle
 import time
@@ -152,13 +153,17 @@ class _WorkDone:
     warnings: list[str]
 
 
-def _parse_one(_state: None, path: Path) -> tuple[ParsedPaper | PaperError, bytes]:
-    """A file parsed, and the parse pickled and compressed: a few kB per paper, cheaper than parsing again."""
+def _parse_one(keep: bool, path: Path) -> tuple[ParsedPaper | PaperError | None, bytes]:
+    """A file parsed, and the parse pickled and compressed: a few kB per paper, cheaper than parsing again.
+
+    The parse itself comes back only if `keep`: a job hands back only the compressed bytes, which
+    cost less to send than the objects.
+    """
     try:
         paper = parse_file(path)
     except PaperError as exc:
         return exc, b""
-    return paper, zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return paper if keep else None, zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 def _work_chunk(state: _Pass2, group: tuple[str, list[int]]) -> _WorkDone:
@@ -211,23 +216,30 @@ def _call_forked(fn_item: tuple[Callable[[object, object], object], object]) -> 
     return fn(_forked_state, item)
 
 
+def _forks(jobs: int, items: int) -> bool:
+    """Whether `_map` hands `items` to forked jobs."""
+    return jobs > 1 and items >= 2 * _CHUNK and "fork" in mp.get_all_start_methods()
+
+
 def _map(fn: Callable[[_S, _T], _R], state: _S, items: Sequence[_T], jobs: int) -> Iterator[_R]:
     """`fn(state, item)` for each item, in order: here, or in `jobs` forked processes sharing `state`.
 
     Forking (not spawning) lets the jobs share the loaded lexicon, gazetteer and pass-1 parses
     without pickling them; where fork is not available, or for a handful of items, one process does it all.
     """
-    if jobs <= 1 or len(items) < 2 * _CHUNK or "fork" not in mp.get_all_start_methods():
+    if not _forks(jobs, len(items)):
         for item in items:
             yield fn(state, item)
         return
     global _forked_state
     _forked_state = state
+    gc.freeze()  # the jobs' collector then leaves the inherited objects alone, and their pages shared
     try:
         with mp.get_context("fork").Pool(jobs) as pool:
             yield from pool.imap(_call_forked, ((fn, item) for item in items), chunksize=_CHUNK)  # type: ignore[misc]
     finally:
         _forked_state = None
+        gc.unfreeze()
 
 
 def _warning_text(path: Path, w: ParseWarning) -> str:
@@ -273,17 +285,17 @@ def build_graph(
     known_before = len(gazetteer.coalitions)
     readable: list[Path] = []
     works = _Works()
-    for path, (paper, blob) in zip(files, _map(_parse_one, None, files, jobs), strict=True):
-        try:
-            if isinstance(paper, PaperError):
-                raise paper
-        except PaperError as exc:
+    keep = not _forks(jobs, len(files))
+    for path, (paper, blob) in zip(files, _map(_parse_one, keep, files, jobs), strict=True):
+        if isinstance(paper, PaperError):
             # A scan, a damaged PDF or a file that is not a paper among many good ones: say so and go on,
             # unless --strict.
             if strict:
-                raise
-            _skip(exc, summary, on_warning)
+                raise paper
+            _skip(paper, summary, on_warning)
             continue
+        if paper is None:
+            paper = pickle.loads(zlib.decompress(blob))
         extra: list[ParseWarning] = []
         header = extractor.read_header(paper, learn=True)
         meeting = extractor.read_meeting(paper, extra)
