@@ -45,7 +45,8 @@ def test_every_quote_of_a_paper_is_tagged_with_the_paper_s_language(tmp_path, pa
 
 def test_a_fact_read_from_both_versions_has_a_quote_in_each_language(tmp_path):
     store = _build(tmp_path, {"wp31-e": samples.RISK_EN, "wp31-c": samples.RISK_ZH})
-    sources = _rows(store, """SELECT ?fact ?lang { ?fact a ?kind ; prov:wasDerivedFrom/npt:inExpression/npt:language ?lang
+    sources = _rows(store, """SELECT ?fact ?lang { ?fact a ?kind ;
+                                                     prov:wasDerivedFrom/npt:inExpression/npt:language ?lang
                                                  VALUES ?kind { npt:Measure npt:Risk } }""")
     quoted = set(_rows(store, """SELECT ?fact (LANG(?q) AS ?lang) { ?fact a ?kind ; npt:quote ?q
                                                                  VALUES ?kind { npt:Measure npt:Risk } }"""))
