@@ -63,19 +63,34 @@ class _ShardedFreq:
 
     Every access first reads the shard of the key's first character, so a word jieba's
     `add_word` sets is never overwritten by a shard read later: the table behaves exactly as
-    jieba's dict. Only the accesses jieba's tokenizer makes are provided.
+    jieba's dict. User words known in advance (`words`, with the frequencies jieba's `add_word`
+    gave them) join their shard when it is read, as `add_word` would have left them: the word
+    with its frequency, each of its prefixes with 0 unless the dictionary has it. Only the
+    accesses jieba's tokenizer makes are provided.
     """
 
-    __slots__ = ("_freq", "_shards")
+    __slots__ = ("_freq", "_shards", "_words")
 
-    def __init__(self, shards: dict[str, bytes]) -> None:
-        self._shards = shards
+    def __init__(self, shards: dict[str, bytes], words: dict[str, int] | None = None) -> None:
+        self._shards = dict(shards)
         self._freq: dict[str, int] = {}
+        self._words: dict[str, dict[str, int]] = {}
+        for w, f in (words or {}).items():
+            self._words.setdefault(w[:1], {})[w] = f
+            self._shards.setdefault(w[:1], marshal.dumps({}))
 
     def _load(self, key: str) -> None:
-        blob = self._shards.pop(key[:1], None)
-        if blob is not None:
-            self._freq.update(marshal.loads(blob))
+        ch = key[:1]
+        blob = self._shards.pop(ch, None)
+        if blob is None:
+            return
+        freq = self._freq
+        freq.update(marshal.loads(blob))
+        words = self._words.pop(ch, {})
+        freq.update(words)
+        for w in words:
+            for i in range(1, len(w)):
+                freq.setdefault(w[:i], 0)
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
@@ -131,8 +146,37 @@ def _sharded_dictionary() -> tuple[dict[str, bytes], int]:
 
 
 def warm() -> None:
-    """Make the split dictionary now (a first build otherwise pays for it): for benchmarks and installs."""
-    _sharded_dictionary()
+    """Make the split dictionary and the names' frequencies now (a first build otherwise pays for them)."""
+    from kg.extract.gazetteer import Gazetteer
+
+    add_words(name for name, _ in Gazetteer.load().names)
+    shards, total = _sharded_dictionary()
+    _user_frequencies(shards, total, sorted(_user_words))
+
+
+def _user_frequencies(shards: dict[str, bytes], total: int, words: list[str]) -> tuple[dict[str, int], int]:
+    """The frequencies jieba's `add_word` gives `words` (added in this order), and the total after them.
+
+    `add_word` asks the dictionary about every character of every name, which would read nearly
+    every shard; the result depends only on the dictionary and the words, so it is kept beside the
+    split dictionary, named for both.
+    """
+    tag = hashlib.sha1("\n".join([_shard_file().name, *words]).encode()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"npt-kg-jieba-words-{tag}.marshal"
+    try:
+        with path.open("rb") as f:
+            freqs, after = marshal.load(f)
+        return freqs, after
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    t = jieba.Tokenizer()
+    t.FREQ, t.total, t.initialized = _ShardedFreq(shards), total, True  # type: ignore[assignment]
+    for w in words:
+        t.add_word(w)
+    freqs = {w: t.FREQ[w] for w in words}
+    with contextlib.suppress(OSError):
+        write_atomically(path, marshal.dumps((freqs, t.total)))
+    return freqs, t.total
 
 
 def _get() -> jieba.Tokenizer:
@@ -141,9 +185,8 @@ def _get() -> jieba.Tokenizer:
         jieba.setLogLevel(logging.WARNING)
         t = jieba.Tokenizer()
         shards, total = _sharded_dictionary()
-        t.FREQ, t.total, t.initialized = _ShardedFreq(shards), total, True  # type: ignore[assignment]
-        for w in sorted(_user_words):
-            t.add_word(w)
+        freqs, total = _user_frequencies(shards, total, sorted(_user_words))
+        t.FREQ, t.total, t.initialized = _ShardedFreq(shards, freqs), total, True  # type: ignore[assignment]
         _tokenizer = t
     return _tokenizer
 

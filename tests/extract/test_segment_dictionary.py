@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import jieba
+import pytest
 
 from kg.extract import Extractor, Gazetteer, load_lexicon, segment
 
@@ -16,20 +18,33 @@ def _clauses() -> list[str]:
     return [c for c in dict.fromkeys(segment._CLAUSE_STOP.split(text)) if segment._CJK.search(c)]
 
 
-def test_clauses_are_cut_as_by_jieba_with_its_whole_dictionary() -> None:
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The segmenter with its dictionary cache in an empty directory, and made again afterwards as before."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(segment, "_tokenizer", None)
+    segment._clause_boundaries.cache_clear()
+    yield tmp_path
+    segment._clause_boundaries.cache_clear()
+
+
+def test_clauses_are_cut_as_by_jieba_with_its_whole_dictionary(fresh_cache: Path) -> None:
     Extractor(Gazetteer.load(), load_lexicon())  # adds the gazetteer's names as user words, as a build does
-    ours = segment._get()
     full = jieba.Tokenizer()
     full.initialize()
     for w in sorted(segment._user_words):
         full.add_word(w)
     clauses = _clauses()
     assert len(clauses) > 200 and segment._user_words
-    assert ours.total == full.total
-    for clause in clauses:
-        assert list(ours.cut(clause, HMM=False)) == list(full.cut(clause, HMM=False)), clause
-        assert list(ours.tokenize(clause, mode="search", HMM=False)) == \
-            list(full.tokenize(clause, mode="search", HMM=False)), clause
+    for made in ("made", "read from the cache"):
+        segment._tokenizer = None
+        ours = segment._get()
+        assert ours.total == full.total, made
+        for clause in clauses:
+            assert list(ours.cut(clause, HMM=False)) == list(full.cut(clause, HMM=False)), (made, clause)
+            assert list(ours.tokenize(clause, mode="search", HMM=False)) == \
+                list(full.tokenize(clause, mode="search", HMM=False)), (made, clause)
+    assert len(list(fresh_cache.glob("npt-kg-jieba-*"))) == 2  # the split dictionary and the names' frequencies
 
 
 def test_a_shard_is_read_only_when_a_clause_needs_it() -> None:
