@@ -71,6 +71,12 @@ class Compacted:
         return self.start(i - 1) + 1
 
 
+@lru_cache(maxsize=256)
+def compacted(text: str, chars: str = _WHITESPACE) -> Compacted:
+    """`Compacted(text, chars)`, kept for the last texts: each unit's text is matched by several matchers."""
+    return Compacted(text, chars)
+
+
 def _has_any(text: str, chars: str) -> bool:
     if chars == _WHITESPACE:
         return " " in text or "\n" in text or "\t" in text or "\r" in text
@@ -150,7 +156,7 @@ class NameMatcher:
             return []
         if not folded:
             text = fold(text)
-        c = Compacted(text)
+        c = compacted(text)
         out = []
         for last, (n, value) in self._automaton.iter_long(c.text):
             start = last - n + 1
