@@ -128,6 +128,10 @@ class Match:
     surface: str
 
 
+#: Texts whose matches a matcher keeps (a unit's text is asked about several times in a row).
+_RECENT = 64
+
+
 class NameMatcher:
     """Leftmost-longest matching of many names in one pass (an Aho-Corasick automaton, in C).
 
@@ -149,6 +153,7 @@ class NameMatcher:
         self._empty = not keys
         if keys:
             self._automaton.make_automaton()
+        self._recent: dict[str, list[tuple[int, int, Any]]] = {}
 
     def finditer(self, text: str, folded: bool = False) -> list[tuple[int, int, Any]]:
         """(start, end, value) for each match, left to right, not overlapping."""
@@ -156,12 +161,19 @@ class NameMatcher:
             return []
         if not folded:
             text = fold(text)
+        # the extractor asks about a unit's text several times (actors, addressees, types): kept for the last texts
+        known = self._recent.get(text)
+        if known is not None:
+            return list(known)
         c = compacted(text)
         out = []
         for last, (n, value) in self._automaton.iter_long(c.text):
             start = last - n + 1
             out.append((c.start(start), c.end(last + 1), value))
-        return out
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()
+        self._recent[text] = out
+        return list(out)
 
 
 def _ascii_word(ch: str) -> bool:
