@@ -5,12 +5,18 @@ and reads its cover block: it
 fails early (before anything is written) on a paper that cannot be read, or on any warning
 under `--strict`, and it learns coalitions from submitter lines so that a coalition
 introduced in one paper is recognised by name in all the others, whatever the file order.
-The second pass extracts and streams each paper's triples into a temporary file next to the
-output; shared entities (states, coalitions and their members, treaties, meetings, cited
-documents) follow at the end; the temporary file then replaces the output in one rename.
-Work per paper is constant (lexicon and gazetteer are loaded once), so time grows linearly.
+The second pass extracts each work (a paper in all its languages), serializes it as a Turtle
+chunk and streams the chunks into a temporary file next to the output; shared entities (states,
+coalitions and their members, treaties, meetings, cited documents) follow at the end; the
+temporary file then replaces the output in one rename. Work per paper is constant (lexicon and
+gazetteer are loaded once), so time grows linearly.
 
-Python API: `build_graph(paths, output, strict=False) -> BuildSummary`.
+With `jobs` > 1 both passes hand papers to forked processes, which inherit what is loaded and
+learned; results come back in file order and the shared entities are merged in that order, so
+the output is the same file, byte for byte, as with one process. Coalitions are still learned
+here, in file order, between the passes.
+
+Python API: `build_graph(paths, output, strict=False, jobs=1) -> BuildSummary`.
 """
 
 from __future__ import annotations
