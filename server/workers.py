@@ -244,15 +244,27 @@ class WorkerPool:
         self.spares = 1 if (spec.store_dir is not None if spare is None else spare) else 0
         self._spare: _Worker | None = None
         self.last_replacement_ms: float | None = None
+        self._started = threading.Event()
 
     # -- lifecycle
 
     def start(self) -> WorkerPool:
-        """Start every worker and wait until each has opened its store."""
+        """Start every worker; return once the first has opened its store.
+
+        The server answers as soon as one worker is ready (a request meanwhile waits for a
+        worker, as it would behind a busy pool); the others, and the spare, join in the
+        background. A store the first worker cannot open is an error here, at start.
+        """
         self._snapshot_files()
         pending = [self._launch() for _ in range(self.size + self.spares)]
-        for i, worker in enumerate(pending):
-            self._await_ready(worker, raise_errors=True, as_spare=i >= self.size)
+        self._await_ready(pending[0], raise_errors=True)
+
+        def rest() -> None:
+            for i, worker in enumerate(pending[1:], 1):
+                self._await_ready(worker, raise_errors=False, as_spare=i >= self.size)
+            self._started.set()
+
+        threading.Thread(target=rest, name="npt-kg-start", daemon=True).start()
         threading.Thread(target=self._watch, name="npt-kg-watch", daemon=True).start()
         index = self.spec.index_path()
         if index is not None and index.exists():
@@ -260,6 +272,10 @@ class WorkerPool:
             self._text_index = TextIndex(index)
             threading.Thread(target=self._text_index.warm, name="npt-kg-text", daemon=True).start()
         return self
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Wait until every worker started with the pool (and the spare) has opened its store or failed."""
+        return self._started.wait(timeout)
 
     def _watch(self) -> None:
         """Replace a worker that died while idle at once (one dying mid-request is replaced by the request)."""
