@@ -245,6 +245,7 @@ class WorkerPool:
         self._spare: _Worker | None = None
         self.last_replacement_ms: float | None = None
         self._started = threading.Event()
+        self._pending: list[_Worker] | None = None
 
     # -- lifecycle
 
@@ -255,8 +256,7 @@ class WorkerPool:
         worker, as it would behind a busy pool); the others, and the spare, join in the
         background. A store the first worker cannot open is an error here, at start.
         """
-        self._snapshot_files()
-        pending = [self._launch() for _ in range(self.size + self.spares)]
+        pending = self.launch()
         self._await_ready(pending[0], raise_errors=True)
 
         def rest() -> None:
@@ -272,6 +272,14 @@ class WorkerPool:
             self._text_index = TextIndex(index)
             threading.Thread(target=self._text_index.warm, name="npt-kg-text", daemon=True).start()
         return self
+
+    def launch(self) -> list[_Worker]:
+        """Spawn the workers (once) without waiting: `npt-kg serve` calls this before it loads the web
+        side, so that the workers open the store while Flask is imported; `start` then waits."""
+        if self._pending is None:
+            self._snapshot_files()
+            self._pending = [self._launch() for _ in range(self.size + self.spares)]
+        return self._pending
 
     def wait_started(self, timeout: float | None = None) -> bool:
         """Wait until every worker started with the pool (and the spare) has opened its store or failed."""
