@@ -104,11 +104,13 @@ def prepare_disk_store(
             raise UserError(f"cannot load into the store: {exc}") from exc
         store.bulk_extend(memory.quads_for_pattern(None, None, None, NamedNode(vocab.DERIVED_GRAPH)))
         build_index(memory, fresh / INDEX_NAME)
-        write_listings(memory, fresh / LISTINGS_DIR, load_library().values(), TextIndex(fresh / INDEX_NAME),
-                       on_progress=on_progress)
         del memory
         store.flush()
         store.optimize()
+        # on this store, not the one in memory: the bytes the served engine writes (GROUP_CONCAT's
+        # order, ties in an ORDER BY) follow the store's own iteration order
+        write_listings(store, fresh / LISTINGS_DIR, load_library().values(), TextIndex(fresh / INDEX_NAME),
+                       on_progress=on_progress)
         triples = len(store)
         del store
         manifest = {

@@ -4,11 +4,11 @@ A paged named query's full listing (`/queries/NAME?all=1`, `npt-kg query NAME --
 whole text: every row, in the query's ORDER BY. The engine cannot stream that quickly: the
 ORDER BY holds every row back until the last is found, and even unordered the joins run at
 2-20k rows/s on the on-disk store (each row is several index lookups plus one string lookup
-per term). So the listings are evaluated once, when the store is prepared (in memory, where
-the engine is several times faster), and kept in the store directory as CSV files named by the
-sha256 of the query text they answer. Sound because the store is read-only and rebuilt, with its
-listings, whenever what it holds changes: a file is the bytes the engine would write for that text
-(as CSV) on this store. A text without a file (other parameters, an edited query) goes to the engine.
+per term). So the listings are evaluated once, by the engine on the store itself when it is
+prepared, and kept in the store directory as CSV files named by the sha256 of the query text they
+answer. Sound because the store is read-only and rebuilt, with its listings, whenever what it
+holds changes: a file is the bytes the engine writes for that text (as CSV) on this store. A
+text without a file (other parameters, an edited query) goes to the engine.
 """
 
 from __future__ import annotations
