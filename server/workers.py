@@ -248,7 +248,7 @@ class WorkerPool:
         self._spare: _Worker | None = None
         self.last_replacement_ms: float | None = None
         self._started = threading.Event()
-        self._pending: list[_Worker] | None = None
+        self._first: _Worker | None = None
 
     # -- lifecycle
 
@@ -259,30 +259,36 @@ class WorkerPool:
         worker, as it would behind a busy pool); the others, and the spare, join in the
         background. A store the first worker cannot open is an error here, at start.
         """
-        pending = self.launch()
-        self._await_ready(pending[0], raise_errors=True)
+        first = self.launch()
+        self._await_ready(first, raise_errors=True)
 
         def rest() -> None:
-            for i, worker in enumerate(pending[1:], 1):
-                self._await_ready(worker, raise_errors=False, as_spare=i >= self.size)
-            self._started.set()
+            # spawned only now, so that they did not take CPU from the first (2 cores are shared
+            # with the web process's own start); the segmenter loads after them, for the same reason
+            try:
+                pending = [self._launch() for _ in range(self.size + self.spares - 1)]
+                for i, worker in enumerate(pending, 1):
+                    self._await_ready(worker, raise_errors=False, as_spare=i >= self.size)
+            finally:
+                self._started.set()
+            if self._text_index is not None:
+                self._text_index.warm()
 
-        threading.Thread(target=rest, name="npt-kg-start", daemon=True).start()
-        threading.Thread(target=self._watch, name="npt-kg-watch", daemon=True).start()
         index = self.spec.index_path()
         if index is not None and index.exists():
             # text:query is rewritten here, in the web process: one segmenter, loaded in the background
             self._text_index = TextIndex(index)
-            threading.Thread(target=self._text_index.warm, name="npt-kg-text", daemon=True).start()
+        threading.Thread(target=rest, name="npt-kg-start", daemon=True).start()
+        threading.Thread(target=self._watch, name="npt-kg-watch", daemon=True).start()
         return self
 
-    def launch(self) -> list[_Worker]:
-        """Spawn the workers (once) without waiting: `npt-kg serve` calls this before it loads the web
-        side, so that the workers open the store while Flask is imported; `start` then waits."""
-        if self._pending is None:
+    def launch(self) -> _Worker:
+        """Spawn the first worker (once) without waiting: `npt-kg serve` calls this before it loads the
+        web side, so that the worker opens the store while Flask is imported; `start` then waits."""
+        if self._first is None:
             self._snapshot_files()
-            self._pending = [self._launch() for _ in range(self.size + self.spares)]
-        return self._pending
+            self._first = self._launch()
+        return self._first
 
     def wait_started(self, timeout: float | None = None) -> bool:
         """Wait until every worker started with the pool (and the spare) has opened its store or failed."""
