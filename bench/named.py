@@ -7,9 +7,11 @@ every query in `queries/` (its default page):
 
 - this server: `npt-kg serve --store-dir` on loopback; the first `--reps` runs after start
   with `Cache-Control: no-cache` (the engine, no result cache), then one run answered by the
-  result cache; start time; PSS of all its processes (sampled throughout); one SIGKILLed
-  worker and how long its replacement took; the full listing of `measures-by-type` streamed
-  as CSV (rows/s); the paragraph index alone (ms per search);
+  result cache; start time (median of three starts); PSS of all its processes (sampled
+  throughout); one SIGKILLed worker and how long its replacement took; the full listing of
+  `measures-by-type` streamed as CSV (rows/s and time to the first byte), as downloaded (the
+  listing the store was prepared with) and from the engine (`no-cache`, stopped at the cap);
+  the paragraph index alone (ms per search);
 - raw pyoxigraph in-process on the same store directory (one fresh process per query);
 - Oxigraph server (`oxigraph load`, then `serve-read-only --union-default-graph`);
 - Virtuoso open source (`ld_dir` + `rdf_loader_run`, queried with `default-graph-uri` for our
@@ -186,10 +188,20 @@ def health(port: int) -> dict:
 
 
 def measure_server(data: dict, queries: list[dict], args: argparse.Namespace, workdir: Path) -> dict:
-    server = Server(graph=Path(data["graph"]), store_dir=Path(data["store"]), timeout=args.cap,
-                    log_path=workdir / f"server-{data['papers']}.log")
-    start_s = server.start()
-    out: dict = {"start_s": round(start_s, 3), "queries": {}}
+    def make() -> Server:
+        return Server(graph=Path(data["graph"]), store_dir=Path(data["store"]), timeout=args.cap,
+                      log_path=workdir / f"server-{data['papers']}.log")
+
+    # start (until the first query is answered, store present) three times: one start is one noisy sample
+    starts = []
+    for _ in range(2):
+        probe = make()
+        starts.append(probe.start())
+        probe.stop()
+    server = make()
+    starts.append(server.start())
+    out: dict = {"start_s": round(statistics.median(starts), 3), "start_runs_s": [round(t, 3) for t in starts],
+                 "queries": {}}
     sampler = PssSampler(server.proc.pid)  # type: ignore[union-attr]
     sampler.start()
     client = SparqlClient(server.port, timeout=args.cap + 60)
@@ -546,15 +558,18 @@ def render(res: dict) -> str:
         fl = srv.get("full_listing", {})
         ti = srv.get("text_index", {})
         worst_ti = max((v["median_ms"] for v in ti.values()), default=None)
+        search = srv.get("queries", {}).get("search-paragraphs", {})
+        search_met = worst_ti is not None and worst_ti <= 50 and (search.get("median_s") or 9) <= 0.05
         kill = srv.get("worker_kill", {})
         if int(n) >= 10000:
             lines.append(f"| server PSS ≤ 2.5 GB at {int(n):,} papers | peak {peak} MB | "
                          f"{'yes' if peak and peak <= 2560 else '**no**'} |")
-            lines.append(f"| start ≤ 1 s when the store exists ({int(n):,}) | {srv.get('start_s')} s | "
+            lines.append(f"| start ≤ 1 s when the store exists ({int(n):,}; median of {srv.get('start_runs_s')}) | "
+                         f"{srv.get('start_s')} s | "
                          f"{'yes' if srv.get('start_s', 9) <= 1 else '**no**'} |")
             lines.append(f"| paragraph search ≤ 50 ms ({int(n):,}) | index alone: worst {worst_ti} ms; "
                          f"search-paragraphs over HTTP {cell(srv['queries'].get('search-paragraphs'), cap)} | "
-                         f"{'yes' if worst_ti is not None and worst_ti <= 50 else '**no**'} |")
+                         f"{'yes' if search_met else '**no**'} |")
             lines.append(f"| full listing ≥ 200k rows/s as CSV ({int(n):,}) | {fl.get('rows')} rows in "
                          f"{fl.get('seconds')} s = {fl.get('rows_per_s')} rows/s, first byte after "
                          f"{fl.get('first_byte_s')} s ({fl.get('from')}) | "
