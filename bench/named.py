@@ -104,7 +104,9 @@ def prepare(n: int, workdir: Path, args: argparse.Namespace) -> dict:
     if not (args.reuse and graph.exists()):
         log(f"building {n} papers")
         info["build_s"] = timed_run([*npt_kg_command(), "build", str(papers), "-o", str(graph), "-q"], 7200)
-    if not (args.reuse and store.exists()):
+    from kg.store import read_manifest
+
+    if not (args.reuse and read_manifest(store) is not None):  # a store of an older layout is prepared again
         log(f"preparing the on-disk store for {n} papers")
         shutil.rmtree(store, ignore_errors=True)
         code = ("import sys; from pathlib import Path; from kg.store import prepare_disk_store; "
