@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from kg import resources
 from kg.store import StoreSpec
-from kg.store.remote import RemoteSpec
 from server import guard
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a type only: the remote client (http.client, logging) is imported when it is used
+    from kg.store.remote import RemoteSpec
     from server.workers import WorkerPool
 
 PACKAGE_DIR = Path(__file__).resolve().parent
