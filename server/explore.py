@@ -27,8 +27,7 @@ bp = Blueprint("explore", __name__)
 #: The npm packages the page loads (installed by `npt-kg assets install`), in load order.
 SCRIPTS = (("vega", "vega.min.js"), ("vega-lite", "vega-lite.min.js"),
            ("vega-interpreter", "vega-interpreter.min.js"), ("vega-embed", "vega-embed.min.js"))
-#: `VALUES (?a ?b) { (UNDEF UNDEF) }`: the line a table request may bind (a query that repeats it, one per
-#: branch of a UNION, has every copy bound alike).
+#: `VALUES (?a ?b) { (UNDEF UNDEF) }`: the one line a table request may bind.
 _VALUES = re.compile(r"VALUES\s*\(([^)]*)\)\s*\{\s*\(([^)]*)\)\s*\}")
 #: An absolute IRI that can stand between < and > in SPARQL without escaping anything.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -100,7 +99,7 @@ def bind_values(query: NamedQuery, args: dict[str, str]) -> str:
         else:
             raise HttpError(400, f"{name}: {value!r} is not an absolute IRI")
     line = f"VALUES ({m.group(1).strip()}) {{ ({' '.join(cells)}) }}"
-    return _VALUES.sub(lambda other: line if other.group(1) == m.group(1) else other.group(0), query.sparql)
+    return query.sparql[:m.start()] + line + query.sparql[m.end():]
 
 
 def _cell(term: dict[str, str]) -> dict[str, str | None]:
