@@ -52,7 +52,7 @@ class _TsvRows(io.RawIOBase):
     def __init__(self, variables: Sequence[object], rows: Iterable[object]) -> None:
         super().__init__()
         self._parts = self._generate(variables, rows)
-        self._pending = b""
+        self._pending = memoryview(b"")
 
     @staticmethod
     def _generate(variables: Sequence[object], rows: Iterable[object]) -> Iterator[bytes]:
@@ -72,11 +72,13 @@ class _TsvRows(io.RawIOBase):
     def readinto(self, buffer) -> int:  # type: ignore[override]
         while not self._pending:
             try:
-                self._pending = next(self._parts)
+                self._pending = memoryview(next(self._parts))
             except StopIteration:
                 return 0
         n = min(len(buffer), len(self._pending))
         buffer[:n] = self._pending[:n]
+        # a view, not a copy: slicing bytes here copied the rest of the part on every read, quadratic
+        # in a part's size (seconds for rows that hold long literals, such as the derived lists)
         self._pending = self._pending[n:]
         return n
 
@@ -133,9 +135,9 @@ def run_query(
     out = Writer(write, chunk_size)
     if isinstance(result, QuerySolutions):
         if max_rows is not None:
-            result = parse_query_results(
-                _TsvRows(result.variables, itertools.islice(result, max_rows)), QueryResultsFormat.TSV
-            )
+            # buffered: the parser's many small reads then cost no Python call each (half its time on long literals)
+            rows = io.BufferedReader(_TsvRows(result.variables, itertools.islice(result, max_rows)), 1 << 20)
+            result = parse_query_results(rows, QueryResultsFormat.TSV)
         result.serialize(out, fmt)
     elif isinstance(result, QueryBoolean):
         out.write(result.serialize(format=fmt))
