@@ -14,7 +14,17 @@ that they can be told apart from what was read from the papers (docs/data-model.
 - per working paper, how much it contains (`npt:paragraphCount`, `npt:itemCount`,
   `npt:footnoteCount`, `npt:measureCount`, `npt:riskCount`, `npt:riskyActionCount`,
   `npt:citedDocumentCount`), 0 included, so that `paper-counts` is a lookup and not
-  seven grouped joins;
+  seven grouped joins. A paper in two languages has each paragraph twice (once per
+  language version): its paragraphs, items and footnotes are those of its fullest
+  version, so that a paper is counted once whatever the number of its translations;
+- for the pictures of the explore page, the totals they rank by and the cells they
+  show: per measure type and per risk type, how many measures (risks) are of exactly that
+  type (`npt:measureCount`, `npt:riskCount`); per state or coalition, how many measures
+  the papers it submitted or that were submitted on its behalf propose
+  (`npt:measureCount`); per state or coalition and measure type, an
+  `npt:Tally` with the measures and papers behind that cell (and likewise per paper and type, and per meeting and main type), and ranks (`npt:measureRank`, `npt:riskRank`) so that a top-N is a range and not a sort; and per paper its
+  main measure type (`npt:mainMeasureType`: the type of most of its measures, a tie going
+  to the type proposed most across the graph, then to the first IRI);
 - `?paper npt:proposesMeasureOfType ?type` for each type (and every broader type) of the
   measures a paper proposes, a few per paper instead of a walk over every measure;
 - the two summaries over the whole corpus that no index makes cheap, because their
@@ -24,11 +34,14 @@ that they can be told apart from what was read from the papers (docs/data-model.
   (`shared-measure-types`).
 
 The computation is a handful of grouped SPARQL queries run by the engine itself (a few
-seconds at 10,000 papers), not a Python walk over every triple.
+seconds at 10,000 papers); the explore statistics are tallied in Python over two of
+their answers (a paper's measures and types, a paper's submitters), because a grouped
+join of every measure with every submitter is the very query they exist to avoid.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
@@ -62,6 +75,8 @@ _COUNTS: dict[str, str] = {
     "citedDocumentCount": "?unit npt:inDocument ?paper ; npt:cites ?x .",
 }
 
+#: The text units a paper in several languages has once per language version.
+_PER_VERSION = frozenset({"paragraphCount", "itemCount", "footnoteCount"})
 
 _PAPER_NAME = ('OPTIONAL { ?paper npt:symbol ?symbol }'
                ' BIND(COALESCE(?symbol, STRAFTER(STR(?paper), "' + vocab.ID_NS + 'doc/")) AS ?paperName)')
@@ -109,6 +124,21 @@ WHERE {{
 }} GROUP BY ?type"""
 
 
+#: What the explore statistics are tallied from: (paper, measure, type), (paper, risk, type), (paper, submitting
+#: state or coalition), (paper, meeting), (paper, name).
+_PAPER_MEASURE_TYPES = f"""{_PREFIXES}
+SELECT ?paper ?measure ?type WHERE {{ GRAPH {_DATA} {{ ?paper npt:proposes ?measure . ?measure npt:measureType ?type }} }}"""
+_PAPER_ACTORS = f"""{_PREFIXES}
+SELECT DISTINCT ?paper ?actor WHERE {{ GRAPH {_DATA} {{
+  {{ ?paper npt:submittedBy ?actor }} UNION {{ ?paper npt:onBehalfOf ?actor }} }} }}"""
+_PAPER_RISK_TYPES = f"""{_PREFIXES}
+SELECT ?paper ?risk ?type WHERE {{ GRAPH {_DATA} {{ ?paper npt:identifies ?risk . ?risk npt:riskType ?type }} }}"""
+_PAPER_MEETINGS = f"""{_PREFIXES}
+SELECT ?paper ?meeting WHERE {{ GRAPH {_DATA} {{ ?paper a npt:WorkingPaper ; npt:submittedTo ?meeting }} }}"""
+_PAPER_NAMES = f"""{_PREFIXES}
+SELECT ?paper ?paperName WHERE {{ GRAPH {_DATA} {{ ?paper a npt:WorkingPaper . {_PAPER_NAME} }} }}"""
+
+
 def _solutions(store: Store, sparql: str) -> QuerySolutions:
     result = store.query(sparql)
     assert isinstance(result, QuerySolutions)
@@ -127,8 +157,14 @@ def paper_counts(store: Store) -> Iterator[Quad]:
     papers = [row["paper"] for row in _solutions(
         store, f"{_PREFIXES} SELECT ?paper WHERE {{ GRAPH {_DATA} {{ ?paper a npt:WorkingPaper }} }}")]
     for name, pattern in _COUNTS.items():
-        sparql = (f"{_PREFIXES} SELECT ?paper (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH {_DATA} {{ {pattern} }} }}"
-                  " GROUP BY ?paper")
+        if name in _PER_VERSION:
+            # counted per language version (a unit outside any version is a version of its own), the fullest kept
+            sparql = (f"{_PREFIXES} SELECT ?paper (MAX(?k) AS ?n) WHERE {{ {{"
+                      f" SELECT ?paper ?version (COUNT(DISTINCT ?x) AS ?k) WHERE {{ GRAPH {_DATA} {{ {pattern}"
+                      " OPTIONAL { ?x npt:inExpression ?version } } } GROUP BY ?paper ?version } } GROUP BY ?paper")
+        else:
+            sparql = (f"{_PREFIXES} SELECT ?paper (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH {_DATA} {{ {pattern} }} }}"
+                      " GROUP BY ?paper")
         counts = {row["paper"]: row["n"].value for row in _solutions(store, sparql)}
         prop = vocab.NPT[name]
         for paper in papers:
@@ -157,6 +193,103 @@ def summaries(store: Store) -> Iterator[Quad]:
             yield Quad(subject, list_prop, Literal(_sorted(row[list_var].value, sep)), graph)
 
 
+def explore_statistics(store: Store) -> Iterator[Quad]:
+    """Totals, ranks, cells and main types for the explore page (see the module docstring)."""
+    graph = NamedNode(vocab.DERIVED_GRAPH)
+    npt = vocab.NPT
+    measures_of: dict = defaultdict(lambda: defaultdict(set))   # paper -> measure type -> measures
+    for row in _solutions(store, _PAPER_MEASURE_TYPES):
+        measures_of[row["paper"]][row["type"]].add(row["measure"])
+    risks_of: dict = defaultdict(lambda: defaultdict(set))      # paper -> risk type -> risks identified
+    for row in _solutions(store, _PAPER_RISK_TYPES):
+        risks_of[row["paper"]][row["type"]].add(row["risk"])
+    papers_of: dict = defaultdict(set)                          # state or coalition -> papers
+    for row in _solutions(store, _PAPER_ACTORS):
+        papers_of[row["actor"]].add(row["paper"])
+    meeting_of = {row["paper"]: row["meeting"] for row in _solutions(store, _PAPER_MEETINGS)}
+    names = {row["paper"]: row["paperName"].value for row in _solutions(store, _PAPER_NAMES)}
+
+    def union(cells: dict) -> set:
+        return set().union(*cells.values()) if cells else set()
+
+    type_total: dict = defaultdict(int)
+    for cells in measures_of.values():
+        for t, ms in cells.items():
+            type_total[t] += len(ms)
+    risk_type_total: dict = defaultdict(int)
+    for cells in risks_of.values():
+        for t, rs in cells.items():
+            risk_type_total[t] += len(rs)
+    # totals not already in paper_counts, then every rank (1 = most; a tie goes to the first IRI)
+    for t, n in type_total.items():
+        yield Quad(t, npt.measureCount, _int(n), graph)
+    for t, n in risk_type_total.items():
+        yield Quad(t, npt.riskCount, _int(n), graph)
+    actor_measures = {a: set().union(*(union(measures_of.get(p, {})) for p in ps)) for a, ps in papers_of.items()}
+    for a, ms in actor_measures.items():
+        yield Quad(a, npt.measureCount, _int(len(ms)), graph)
+    for prop, totals in ((npt.measureRank, {p: len(union(c)) for p, c in measures_of.items()}),
+                         (npt.measureRank, type_total),
+                         (npt.measureRank, {a: len(ms) for a, ms in actor_measures.items()}),
+                         (npt.riskRank, {p: len(union(c)) for p, c in risks_of.items()}),
+                         (npt.riskRank, risk_type_total)):
+        ranked = sorted((node for node, n in totals.items() if n), key=lambda node: (-totals[node], node.value))
+        for rank, node in enumerate(ranked, 1):
+            yield Quad(node, prop, _int(rank), graph)
+    # the cells: a paper's measures (risks) of each type, a state's or coalition's measures and papers
+    for paper, cells in measures_of.items():
+        for t, ms in cells.items():
+            yield from _tally(graph, paper, t, npt.measureCount, len(ms))
+        main = min(cells, key=lambda t: (-len(cells[t]), -type_total[t], t.value))
+        yield Quad(paper, npt.mainMeasureType, main, graph)
+    for paper, cells in risks_of.items():
+        for t, rs in cells.items():
+            yield from _tally(graph, paper, t, npt.riskCount, len(rs))
+    for actor, papers in papers_of.items():
+        by_type: dict = defaultdict(lambda: (set(), set()))      # measure type -> (measures, papers)
+        for paper in papers:
+            for t, ms in measures_of.get(paper, {}).items():
+                by_type[t][0].update(ms)
+                by_type[t][1].add(paper)
+        for t, (ms, ps) in by_type.items():
+            yield from _tally(graph, actor, t, npt.measureCount, len(ms), papers=ps)
+    # a meeting's papers by main measure type (no type: papers that propose no measure)
+    by_meeting: dict = defaultdict(set)
+    for paper, meeting in meeting_of.items():
+        cells = measures_of.get(paper)
+        main = min(cells, key=lambda t: (-len(cells[t]), -type_total[t], t.value)) if cells else None
+        by_meeting[(meeting, main)].add(paper)
+    for (meeting, main), papers in by_meeting.items():
+        yield from _tally(graph, meeting, main, None, 0, papers=papers,
+                          paper_list=", ".join(sorted(names.get(p, p.value) for p in papers)))
+
+
+def _int(n: int) -> Literal:
+    return Literal(str(n), datatype=vocab.XSD.integer)
+
+
+def _tally(graph: NamedNode, of: NamedNode, type_: NamedNode | None, count_prop: NamedNode | None, count: int,
+           papers: set | None = None, paper_list: str | None = None) -> Iterator[Quad]:
+    """One npt:Tally: a cell of a table the explore page draws (its IRI names its row and column)."""
+    tally = NamedNode(f"{vocab.ID_NS}tally/{_local(of)}/{_local(type_) if type_ is not None else 'none'}")
+    yield Quad(tally, vocab.RDF.type, vocab.NPT.Tally, graph)
+    yield Quad(tally, vocab.NPT.tallyOf, of, graph)
+    if type_ is not None:
+        yield Quad(tally, vocab.NPT.tallyType, type_, graph)
+    if count_prop is not None:
+        yield Quad(tally, count_prop, _int(count), graph)
+    if papers is not None:
+        yield Quad(tally, vocab.NPT.paperCount, _int(len(papers)), graph)
+    if paper_list is not None:
+        yield Quad(tally, vocab.NPT.paperList, Literal(paper_list), graph)
+
+
+def _local(node: NamedNode) -> str:
+    """The part of an IRI under the id/ namespace (state/NZ, measure-type/de-alerting), for a tally's IRI."""
+    value = node.value
+    return value[len(vocab.ID_NS):] if value.startswith(vocab.ID_NS) else vocab.slug(value)
+
+
 def _sorted(joined: str, sep: str) -> str:
     """GROUP_CONCAT's order depends on the engine's hashing: sorted, every load writes the same string."""
     return sep.join(sorted(joined.split(sep))) if joined else joined
@@ -164,7 +297,8 @@ def _sorted(joined: str, sep: str) -> str:
 
 def derive(store: Store) -> list[Quad]:
     """Every derived quad for the data and ontology graphs in `store` (not yet added)."""
-    return [*type_closure(store), *paper_counts(store), *proposed_types(store), *summaries(store)]
+    return [*type_closure(store), *paper_counts(store), *proposed_types(store), *summaries(store),
+            *explore_statistics(store)]
 
 
 def materialize(store: Store) -> int:

@@ -116,3 +116,80 @@ def test_reloading_recomputes_rather_than_adds(tmp_path: Path, store: Store) -> 
     before = sum(1 for _ in store.quads_for_pattern(None, None, None, DERIVED))
     assert materialize(store) == before
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, DERIVED)) == before
+
+
+def _int_of(store: Store, s, prop: str) -> int | None:
+    values = objects(store, s, vocab.NPT[prop], DERIVED)
+    assert len(values) <= 1
+    return int(next(iter(values)).value) if values else None
+
+
+def _tallies(store: Store) -> dict:
+    """(row, column or None) -> the tally's node, from the derived graph."""
+    out = {}
+    for tally in subjects(store, TYPE, vocab.NPT.Tally, DERIVED):
+        [of] = objects(store, tally, vocab.NPT.tallyOf, DERIVED)
+        types = objects(store, tally, vocab.NPT.tallyType, DERIVED)
+        key = (of, next(iter(types)) if types else None)
+        assert key not in out
+        out[key] = tally
+    return out
+
+
+def _measures_by_type(store: Store) -> dict:
+    """paper -> measure type -> its measures of exactly that type, from the data graph."""
+    out: dict = defaultdict(lambda: defaultdict(set))
+    for paper in subjects(store, TYPE, vocab.NPT.WorkingPaper):
+        for m in objects(store, paper, vocab.NPT.proposes):
+            for t in objects(store, m, vocab.NPT.measureType):
+                out[paper][t].add(m)
+    return out
+
+
+def test_explore_tallies_count_each_papers_and_each_submitters_measures_by_type(store: Store) -> None:
+    by_type, tallies = _measures_by_type(store), _tallies(store)
+    assert by_type
+    for paper, cells in by_type.items():
+        for t, ms in cells.items():
+            assert _int_of(store, tallies[(paper, t)], "measureCount") == len(ms)
+    actors: dict = defaultdict(set)
+    for paper in by_type:
+        for a in objects(store, paper, vocab.NPT.submittedBy) | objects(store, paper, vocab.NPT.onBehalfOf):
+            actors[a].add(paper)
+    assert actors
+    for actor, papers in actors.items():
+        assert _int_of(store, actor, "measureCount") == len(set().union(*(m for p in papers
+                                                                          for m in by_type[p].values())))
+        for t in {t for p in papers for t in by_type[p]}:
+            proposing = {p for p in papers if t in by_type[p]}
+            assert _int_of(store, tallies[(actor, t)], "paperCount") == len(proposing)
+            assert _int_of(store, tallies[(actor, t)], "measureCount") == len(set().union(
+                *(by_type[p][t] for p in proposing)))
+
+
+def test_ranks_order_by_count_then_iri(store: Store) -> None:
+    by_type = _measures_by_type(store)
+    totals = {t: sum(len(c.get(t, ())) for c in by_type.values()) for c in by_type.values() for t in c}
+    ranked = sorted(totals, key=lambda t: (-totals[t], t.value))
+    assert [_int_of(store, t, "measureRank") for t in ranked] == list(range(1, len(ranked) + 1))
+    papers = sorted(by_type, key=lambda p: (-len(set().union(*by_type[p].values())), p.value))
+    assert [_int_of(store, p, "measureRank") for p in papers] == list(range(1, len(papers) + 1))
+
+
+def test_a_papers_main_measure_type_is_the_type_of_most_of_its_measures(store: Store) -> None:
+    by_type = _measures_by_type(store)
+    totals = {t: sum(len(c.get(t, ())) for c in by_type.values()) for c in by_type.values() for t in c}
+    for paper, cells in by_type.items():
+        [main] = objects(store, paper, vocab.NPT.mainMeasureType, DERIVED)
+        most = max(len(ms) for ms in cells.values())
+        assert len(cells[main]) == most
+        assert totals[main] == max(totals[t] for t in cells if len(cells[t]) == most)
+
+
+def test_meeting_tallies_share_out_the_papers_of_each_meeting(store: Store) -> None:
+    tallies = _tallies(store)
+    for meeting in {o for p in subjects(store, TYPE, vocab.NPT.WorkingPaper)
+                    for o in objects(store, p, vocab.NPT.submittedTo)}:
+        papers = subjects(store, vocab.NPT.submittedTo, meeting)
+        counts = [_int_of(store, tally, "paperCount") for (of, _), tally in tallies.items() if of == meeting]
+        assert sum(counts) == len(papers)

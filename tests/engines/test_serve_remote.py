@@ -37,10 +37,7 @@ _PATHS = ("Virtuoso 7.2 loses solutions of zero-or-more / zero-or-one property p
           "of the pattern ({}); Oxigraph and the local store agree")
 #: (engine, query) → why the engine cannot give the local rows (each still checked: it must differ).
 ENGINE_BUGS: dict[tuple[str, str], str] = {
-    ("virtuoso", "measures-mitigating-risk"): _PATHS.format("?rt skos:broader* ?riskType after a UNION"),
     ("virtuoso", "treaties-by-paper"): _PATHS.format("npt:articleOf? and a/rdfs:subClassOf* npt:Treaty"),
-    ("virtuoso", "explore-network"): "Virtuoso 7.2 pairs a node's IRI with another node's label after the "
-                                     "aggregating UNION of edges (state/BR labelled 'Russian Federation')",
     ("virtuoso", "search-paragraphs"): "Virtuoso 7.2 answers HTTP 500 'SR319: Max row length is exceeded when "
                                        "trying to store a string of 2192 chars into a temp col': it cannot "
                                        "group or sort on a paragraph's full text",

@@ -420,23 +420,41 @@ def test_risks_by_paper_for_forward_deployment_cyber_and_testing(store: Store):
 def test_measures_mitigating_cyber_attacks_on_command_and_control(store: Store):
     rows = select(store, "measures-mitigating-risk")
     assert [(r["measure"], r["itemPath"]) for r in rows] == [(A + "/p/19/l/measure", "19(l)")]
-    assert "type: protection of command and control from cyber threats" in split(rows[0]["mitigatesVia"])
+    assert split(rows[0]["mitigates"]) == {label(store, vocab.ID_NS + "risk-type/cyber-attack-c2")}
     assert strip_end(rows[0]["quote"]) == "确保保护核武器指挥和控制系统免受网络威胁"
 
 
-def test_measures_mitigating_high_alert_are_the_de_alerting_ones(store: Store):
+def test_measures_mitigating_high_alert_are_those_whose_text_names_it(store: Store):
     rows = select(store, "measures-mitigating-risk", values=("rt:cyber-attack-c2", "rt:high-alert-posture"))
+    # A 19(h) 解除戒备, 19(i) 降低戒备状态, 20(c) 戒备; B 12(d) 降低核武器系统的戒备状态
     assert {(r["paperName"], r["itemPath"]) for r in rows} == {
-        (NAME[A], "19(h)"), (NAME[A], "19(i)"), (NAME[A], "19(j)"), (NAME[A], "20(c)"),
-        (NAME[B], "12(d)"), (NAME[B], "12(h)(三)"),
+        (NAME[A], "19(h)"), (NAME[A], "19(i)"), (NAME[A], "20(c)"), (NAME[B], "12(d)"),
     }
+
+
+def test_a_measure_type_that_mitigates_a_risk_does_not_make_its_measures_mitigate_it(store: Store):
+    """The scheme's npt:mitigates on a measure type documents the type; a measure is listed for its own text only."""
+    risk = vocab.ID_NS + "risk-type/high-alert-posture"
+    listed = {r["measure"] for r in select(store, "measures-mitigating-risk",
+                                          values=("rt:cyber-attack-c2", "rt:high-alert-posture"))}
+    by_type_only = {r["m"].value for r in store.query(f"""
+        PREFIX npt: <{vocab.NPT_NS}>
+        SELECT DISTINCT ?m WHERE {{
+          ?type npt:mitigates <{risk}> . ?m a npt:Measure ; npt:measureType ?type .
+          FILTER NOT EXISTS {{ ?m npt:mitigates <{risk}> }}
+        }}""", use_default_graph_as_union=True)}
+    assert by_type_only, "the seed graph has measures of a type that mitigates high alert, not naming it themselves"
+    assert not listed & by_type_only
+    direct = {r["m"].value for r in store.query(f"""
+        PREFIX npt: <{vocab.NPT_NS}>
+        SELECT ?m WHERE {{ ?m a npt:Measure ; npt:mitigates <{risk}> }}""", use_default_graph_as_union=True)}
+    assert listed == direct
 
 
 def test_measures_mitigating_a_broader_risk_type_include_narrower_ones(store: Store):
     narrow = {r["measure"] for r in select(store, "measures-mitigating-risk")}
-    broad = {r["measure"] for r in select(store, "measures-mitigating-risk",
-                                          values=("rt:cyber-attack-c2", "rt:technology"))}
-    assert narrow < broad
+    broad = select(store, "measures-mitigating-risk", values=("rt:cyber-attack-c2", "rt:technology"))
+    assert narrow and narrow <= {r["measure"] for r in broad}
 
 
 
@@ -543,6 +561,33 @@ def test_paper_counts_of_paragraphs_items_footnotes_and_citations(store: Store):
 
 
 
+
+
+def _paper_counts_of(papers: dict[str, str], tmp: Path) -> dict[str, str | None]:
+    """paper-counts' one row for the papers written to `tmp` (file name -> text), built together."""
+    for name, text in papers.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    out = tmp / "graph.ttl"
+    summary = build_graph([tmp], out, strict=True)
+    assert summary.papers == 1 and summary.versions == len(papers)
+    [row] = list(load_dataset(out).query(LIBRARY["paper-counts"].sparql, use_default_graph_as_union=True))
+    return {v: row[v].value for v in ("paragraphs", "items", "footnotes", "measures", "citations")}
+
+
+def test_paper_counts_count_a_paper_in_two_languages_once(tmp_path: Path):
+    """A Chinese and an English version are one paper: each paragraph is counted once, not once per language."""
+    from tests.read import samples
+    from tests.read.unpdf import paper_text
+
+    zh, en = paper_text(samples.RISK_ZH), paper_text(samples.RISK_EN)
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "pair").mkdir()
+    alone = _paper_counts_of({"wp31-c.txt": zh}, tmp_path / "zh")
+    pair = _paper_counts_of({"wp31-c.txt": zh, "wp31-e.txt": en}, tmp_path / "pair")
+    assert int(alone["paragraphs"]) > 0 and int(alone["items"]) > 0
+    assert pair["paragraphs"] == alone["paragraphs"]
+    assert pair["items"] == alone["items"]
+    assert pair["footnotes"] == alone["footnotes"]
 
 
 # --- 13. measure type matrix -----------------------------------------------------------
