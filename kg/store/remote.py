@@ -46,7 +46,7 @@ from pyoxigraph import (
 
 from kg import vocab
 from kg.store.base import describe_via_query
-from kg.store.endpoint import Client, EndpointError, EndpointTimeout, Response, error_text
+from kg.store.endpoint import Client, EndpointError, EndpointTimeout, Response, engine_name, error_text
 from kg.store.errors import NotAcceptable, QueryError, QuerySyntaxError, QueryTimeout
 
 # One serializer bridge and one prefix table for local and remote answers alike.
@@ -68,15 +68,6 @@ _SOLUTIONS_ACCEPT = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples"
 _SOLUTION_TYPES = {"application/sparql-results+json", "application/json"}
 _GRAPH_TYPES = {"application/n-triples", "text/plain"}
-
-
-def engine_name(server_header: str) -> str | None:
-    """Which engine answered, from its `Server` header (for its per-request time limit)."""
-    lowered = server_header.lower()
-    for name in ("virtuoso", "oxigraph", "fuseki", "graphdb", "qlever"):
-        if name in lowered:
-            return name
-    return None
 
 
 def query_kind(sparql: str) -> ResultKind:
