@@ -112,7 +112,7 @@ def measure_engine(name: str, graph: Path, targets, workdir: Path, paths: list[s
             else:
                 res[path] = publish(eng, targets, bulk=path == "bulk")
             log(f"{name}: {path} {res[path]}")
-            if not queried and path != "loader" and "publish_s" in res[path]:
+            if not queried and (path == "loader" or "publish_s" in res[path]):
                 res["queries_after"] = path
                 res["queries"] = time_queries(eng, args.runs, args.query_timeout, args.slow)
                 queried = True

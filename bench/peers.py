@@ -332,6 +332,9 @@ MaxDirtyBuffers      = {dirty}
 MaxQueryMem          = 2G
 ThreadsPerQuery      = {threads}
 AsyncQueueMaxThreads = 10
+; bytes of log one transaction may write (default 50 MB): a staged publish swaps its graphs by one
+; MOVE, a transaction of the whole graph, which that default refuses above about a million triples
+TransactionAfterImageLimit = 2000000000
 VectorSize           = 1000
 MaxVectorSize        = 1000000
 

@@ -173,8 +173,13 @@ class Publisher:
                                    {"Content-Type": "application/sparql-update"}, timeout=self.timeout)
         resp.read()
         if resp.status >= 300:
+            text = error_text(resp)
+            if "SR325" in text:  # Virtuoso: the swap is one transaction, and its log has a size limit
+                text = ("Virtuoso refused the swap as one transaction (SR325, its log went above "
+                        "TransactionAfterImageLimit): raise that limit in virtuoso.ini above the graph's size in "
+                        "N-Triples, or publish with --direct")
             raise EndpointError(f"{shown_url(self.update_url)}: the update answered HTTP {resp.status}: "
-                                f"{error_text(resp)}", status=resp.status)
+                                f"{text}", status=resp.status)
 
     def count(self, graph: str) -> int:
         return self.counter.graph_count(graph, self.timeout)
