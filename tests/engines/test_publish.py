@@ -223,3 +223,19 @@ def test_bulk_is_refused_on_virtuoso_with_the_reason_and_nothing_is_written(
     assert code == 2 and err.count("\n") == 1, err
     assert "Virtuoso has no bulk load over HTTP" in err and eng.gsp_url in err and "nothing was published" in err
     assert target not in graph_names(eng)
+
+
+def test_a_swap_too_large_for_virtuosos_transaction_log_names_the_setting_and_changes_nothing(
+        seed_graph: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    from bench.peers import missing, start_virtuoso
+
+    if reason := missing("virtuoso"):
+        pytest.skip(reason)
+    target = vocab.DATA_GRAPH + "-too-large"
+    # a log limit that each chunk of 100 triples fits in, and the MOVE of the whole graph does not
+    with start_virtuoso(tmp_path / "vt", txn_log_bytes=100_000) as eng:
+        monkeypatch.setenv("NPT_KG_REMOTE_PASSWORD", eng.password or "")
+        err = _fails(["publish", "--to", eng.gsp_url, "--graph", str(seed_graph), "--user", "dba", "-q",
+                      "--no-ontology", "--into-graph", target, "--chunk-triples", "100"], capsys)
+        assert "TransactionAfterImageLimit" in err and "--direct" in err and "nothing was changed" in err, err
+        assert not any(g == target or "-staging-" in g for g in graph_names(eng))
