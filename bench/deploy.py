@@ -95,8 +95,8 @@ def publish(eng, targets, bulk: bool) -> dict:
     return res
 
 
-def measure_engine(name: str, graph: Path, targets, workdir: Path, paths: list[str], args) -> dict:
-    res: dict = {}
+def measure_engine(name: str, graph: Path, targets, workdir: Path, paths: list[str], args,
+                   res: dict, write) -> dict:
     start = STARTERS[name]
     opts = {"memory_mb": 8192} if name == "virtuoso" else {}
     queried = not args.queries
@@ -112,10 +112,12 @@ def measure_engine(name: str, graph: Path, targets, workdir: Path, paths: list[s
             else:
                 res[path] = publish(eng, targets, bulk=path == "bulk")
             log(f"{name}: {path} {res[path]}")
+            write()
             if not queried and (path == "loader" or "publish_s" in res[path]):
                 res["queries_after"] = path
                 res["queries"] = time_queries(eng, args.runs, args.query_timeout, args.slow)
                 queried = True
+                write()
         finally:
             eng.stop()
     return res
@@ -150,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"papers": args.papers, "machine": machine_info(), "clean_tree": clean_tree(),
                     "graph": str(args.graph), "graph_bytes": args.graph.stat().st_size,
                     "skipped": args.skip, "engines": {}}
-    t0 = time.perf_counter()
-    targets = load_targets(args.graph, vocab.DATA_GRAPH, vocab.ONTOLOGY_GRAPH)
-    result["local_load_s"] = round(time.perf_counter() - t0, 1)
-    result["triples"] = {t.graph: t.count for t in targets}
-    log(f"loaded {result['triples']} in {result['local_load_s']} s")
+    targets = []
+    if any(f"{e}:{path}" not in args.skip for e in args.engines.split(",") for path in ("gsp", "bulk")):
+        t0 = time.perf_counter()  # only what is published needs the graph in memory here
+        targets = load_targets(args.graph, vocab.DATA_GRAPH, vocab.ONTOLOGY_GRAPH)
+        result["local_load_s"] = round(time.perf_counter() - t0, 1)
+        result["triples"] = {t.graph: t.count for t in targets}
+        log(f"loaded {result['triples']} in {result['local_load_s']} s")
 
     def write() -> None:
         result["load_average_after"] = load_average()
@@ -168,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                 result["engines"][name] = {"skipped": reason}
                 continue
             paths = [path for path in PATHS if f"{name}:{path}" not in args.skip]
-            result["engines"][name] = measure_engine(name, args.graph, targets, Path(tmp), paths, args)
+            result["engines"][name] = {}
+            measure_engine(name, args.graph, targets, Path(tmp), paths, args, result["engines"][name], write)
             write()
     write()
     return 0
