@@ -25,3 +25,14 @@ class PaperError(Exception):
         self.message = message
         where = f"{self.path}:{line}" if line else str(self.path)
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple:
+        """Pickle as built (subclasses take other arguments), so a build job can hand the error back."""
+        return _restore_error, (type(self), self.args, self.__dict__)
+
+
+def _restore_error(cls: type[Exception], args: tuple, state: dict) -> Exception:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc

@@ -5,27 +5,34 @@ and reads its cover block: it
 fails early (before anything is written) on a paper that cannot be read, or on any warning
 under `--strict`, and it learns coalitions from submitter lines so that a coalition
 introduced in one paper is recognised by name in all the others, whatever the file order.
-The second pass extracts and streams each paper's triples into a temporary file next to the
-output; shared entities (states, coalitions and their members, treaties, meetings, cited
-documents) follow at the end; the temporary file then replaces the output in one rename.
-Work per paper is constant (lexicon and gazetteer are loaded once), so time grows linearly.
+The second pass extracts each work (a paper in all its languages), serializes it as a Turtle
+chunk and streams the chunks into a temporary file next to the output; shared entities (states,
+coalitions and their members, treaties, meetings, cited documents) follow at the end; the
+temporary file then replaces the output in one rename. Work per paper is constant (lexicon and
+gazetteer are loaded once), so time grows linearly.
 
-Python API: `build_graph(paths, output, strict=False) -> BuildSummary`.
+With `jobs` > 1 both passes hand papers to forked processes, which inherit what is loaded and
+learned; results come back in file order and the shared entities are merged in that order, so
+the output is the same file, byte for byte, as with one process. Coalitions are still learned
+here, in file order, between the passes.
+
+Python API: `build_graph(paths, output, strict=False, jobs=1) -> BuildSummary`.
 """
 
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
 import pickle
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pyoxigraph import RdfFormat, Triple, serialize
+from typing import TypeVar
 
 from kg import vocab
-from kg.emit import SharedEntities, expression_iri, shared_lines, to_triples, work_lines
+from kg.emit import SharedEntities, expression_iri, shared_lines, turtle_body, turtle_prefixes, work_lines
 from kg.errors import PaperError, UserError
 from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon
 from kg.extract.facts import HeaderFacts, MeetingFact
@@ -132,6 +139,115 @@ def _by_place(versions: list, attr: str) -> dict[str, list]:
     return out
 
 
+@dataclass
+class _Pass2:
+    """What extracting a work needs from pass 1 (inherited by forked jobs, never pickled)."""
+
+    extractor: Extractor
+    files: list[Path]
+    parsed: list[bytes]
+    seen_docs: dict[str, Path]
+
+
+@dataclass
+class _WorkDone:
+    """One work extracted and emitted: its Turtle, what it adds to the shared entities and the summary."""
+
+    turtle: bytes
+    shared: SharedEntities
+    counts: dict[str, int]
+    warnings: list[str]
+
+
+def _parse_one(keep: bool, path: Path) -> tuple[ParsedPaper | PaperError | None, bytes]:
+    """A file parsed, and the parse pickled and compressed: a few kB per paper, cheaper than parsing again.
+
+    The parse itself comes back only if `keep`: a job hands back only the compressed bytes, which
+    cost less to send than the objects.
+    """
+    try:
+        paper = parse_file(path)
+    except PaperError as exc:
+        return exc, b""
+    return paper if keep else None, zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _work_chunk(state: _Pass2, group: tuple[str, list[int]]) -> _WorkDone:
+    """Extract every language version of one work and emit the work as Turtle."""
+    work, members = group
+    shared = SharedEntities()
+    counts = dict.fromkeys(("papers", "versions", "paragraphs", "items", "footnotes", "measures", "risks",
+                            "risky_actions", "untyped_measures", "untyped_risks", "triples"), 0)
+    warnings: list[str] = []
+    versions = []
+    for index in members:
+        path = state.files[index]
+        paper = pickle.loads(zlib.decompress(state.parsed[index]))
+        state.parsed[index] = b""
+        base = work if len(members) == 1 else expression_iri(work, paper.header.language or "zh")
+        facts = state.extractor.extract(paper, doc=base)
+        if work != doc_iri(paper) and paper.header.symbol is not None:
+            facts.warnings.append(ParseWarning(1, f"same symbol as {state.seen_docs[doc_iri(paper)].name}; "
+                                                  "named after the file instead"))
+        warnings.extend(_warning_text(path, w) for w in facts.warnings)
+        counts["paragraphs"] += len(facts.paragraphs)
+        counts["items"] += len(facts.items)
+        counts["footnotes"] += len(facts.footnotes)
+        versions.append(facts)
+    counts["papers"] = 1
+    counts["versions"] = len(versions)
+    measures = _by_place(versions, "measures")
+    risks = _by_place(versions, "risks")
+    counts["measures"] = len(measures)
+    counts["untyped_measures"] = sum(all(m.fallback for m in ms) for ms in measures.values())
+    counts["risks"] = len(risks)
+    counts["risky_actions"] = sum(any(r.risky_action for r in rs) for rs in risks.values())
+    counts["untyped_risks"] = sum(all(r.fallback for r in rs) for rs in risks.values())
+    lines = work_lines(versions, work, shared)
+    counts["triples"] = len(lines)
+    return _WorkDone(turtle_body(lines), shared, counts, warnings)
+
+
+_S = TypeVar("_S")
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+#: The state forked jobs read (set just before the pool is made, so they inherit it instead of unpickling it).
+_forked_state: object = None
+#: Items per job hand-out: large enough to keep the pipe cheap, small enough to balance the jobs.
+_CHUNK = 4
+
+
+def _call_forked(fn_item: tuple[Callable[[object, object], object], object]) -> object:
+    fn, item = fn_item
+    return fn(_forked_state, item)
+
+
+def _forks(jobs: int, items: int) -> bool:
+    """Whether `_map` hands `items` to forked jobs."""
+    return jobs > 1 and items >= 2 * _CHUNK and "fork" in mp.get_all_start_methods()
+
+
+def _map(fn: Callable[[_S, _T], _R], state: _S, items: Sequence[_T], jobs: int) -> Iterator[_R]:
+    """`fn(state, item)` for each item, in order: here, or in `jobs` forked processes sharing `state`.
+
+    Forking (not spawning) lets the jobs share the loaded lexicon, gazetteer and pass-1 parses
+    without pickling them; where fork is not available, or for a handful of items, one process does it all.
+    """
+    if not _forks(jobs, len(items)):
+        for item in items:
+            yield fn(state, item)
+        return
+    global _forked_state
+    _forked_state = state
+    gc.freeze()  # the jobs' collector then leaves the inherited objects alone, and their pages shared
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_call_forked, ((fn, item) for item in items), chunksize=_CHUNK)  # type: ignore[misc]
+    finally:
+        _forked_state = None
+        gc.unfreeze()
+
+
 def _warning_text(path: Path, w: ParseWarning) -> str:
     return f"{path}:{w.line}: warning: {w.message}"
 
@@ -152,12 +268,14 @@ def build_graph(
     *,
     on_warning: Callable[[str], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> BuildSummary:
     """Build the graph of `paths` (files or directories) into `output` (Turtle).
 
     A file that is not a readable working paper is skipped with a warning; under `strict` it
     raises `kg.errors.PaperError`, and any warning raises `UserError`. On an error the output
-    is left untouched.
+    is left untouched. `jobs` > 1 reads and extracts papers in that many processes; the output
+    is the same file, byte for byte, as with one.
     """
     t0 = time.perf_counter()
     output = Path(output)
@@ -173,16 +291,17 @@ def build_graph(
     known_before = len(gazetteer.coalitions)
     readable: list[Path] = []
     works = _Works()
-    for path in files:
-        try:
-            paper = parse_file(path)
-        except PaperError as exc:
+    keep = not _forks(jobs, len(files))
+    for path, (paper, blob) in zip(files, _map(_parse_one, keep, files, jobs), strict=True):
+        if isinstance(paper, PaperError):
             # A scan, a damaged PDF or a file that is not a paper among many good ones: say so and go on,
             # unless --strict.
             if strict:
-                raise
-            _skip(exc, summary, on_warning)
+                raise paper
+            _skip(paper, summary, on_warning)
             continue
+        if paper is None:
+            paper = pickle.loads(zlib.decompress(blob))
         extra: list[ParseWarning] = []
         header = extractor.read_header(paper, learn=True)
         meeting = extractor.read_meeting(paper, extra)
@@ -207,55 +326,32 @@ def build_graph(
         works.add(iri, len(docs), language, paper, header, meeting)
         readable.append(path)
         docs.append(iri)
-        parsed.append(zlib.compress(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        parsed.append(blob)
     summary.coalitions_learned = len(gazetteer.coalitions) - known_before
     files = readable
     if not files:
         raise UserError(f"no papers to build: none of the {len(summary.skipped)} file(s) is a readable working paper")
 
-    # Pass 2: extract and stream, one work (all language versions of a paper) at a time.
+    # Pass 2: extract and emit one work (all language versions of a paper) at a time, in work order; with
+    # several jobs, forked processes (which inherit pass 1's state) do the works and this one writes.
+    state = _Pass2(extractor, files, parsed, seen_docs)
     shared = SharedEntities()
-
-    def triples() -> Iterator[Triple]:
-        for k, (work, members) in enumerate(works.groups.items(), start=1):
-            versions = []
-            for index in members:
-                path = files[index]
-                paper = pickle.loads(zlib.decompress(parsed[index]))
-                parsed[index] = b""
-                base = work if len(members) == 1 else expression_iri(work, paper.header.language or "zh")
-                facts = extractor.extract(paper, doc=base)
-                if work != doc_iri(paper) and paper.header.symbol is not None:
-                    facts.warnings.append(ParseWarning(1, f"same symbol as {seen_docs[doc_iri(paper)].name}; "
-                                                          "named after the file instead"))
-                for w in facts.warnings:
-                    text = _warning_text(path, w)
-                    summary.warnings.append(text)
-                    if on_warning:
-                        on_warning(text)
-                summary.paragraphs += len(facts.paragraphs)
-                summary.items += len(facts.items)
-                summary.footnotes += len(facts.footnotes)
-                versions.append(facts)
-            summary.papers += 1
-            summary.versions += len(versions)
-            measures = _by_place(versions, "measures")
-            risks = _by_place(versions, "risks")
-            summary.measures += len(measures)
-            summary.untyped_measures += sum(all(m.fallback for m in ms) for ms in measures.values())
-            summary.risks += len(risks)
-            summary.risky_actions += sum(any(r.risky_action for r in rs) for rs in risks.values())
-            summary.untyped_risks += sum(all(r.fallback for r in rs) for rs in risks.values())
-            lines = work_lines(versions, work, shared)
-            summary.triples += len(lines)
-            yield from to_triples(lines)
+    groups = list(works.groups.items())
+    with atomic_file(output) as f:
+        f.write(turtle_prefixes())
+        for k, done in enumerate(_map(_work_chunk, state, groups, jobs), start=1):
+            for text in done.warnings:
+                summary.warnings.append(text)
+                if on_warning:
+                    on_warning(text)
+            for name, n in done.counts.items():
+                setattr(summary, name, getattr(summary, name) + n)
+            shared.merge(done.shared)
+            f.write(done.turtle)
             if on_progress and len(files) >= PROGRESS_EVERY and k % PROGRESS_EVERY == 0:
-                on_progress(f"npt-kg: {k}/{len(works.groups)} papers")
+                on_progress(f"npt-kg: {k}/{len(groups)} papers")
         lines = shared_lines(shared, gazetteer)
         summary.triples += len(lines)
-        yield from to_triples(lines)
-
-    with atomic_file(output) as f:
-        serialize(triples(), f, RdfFormat.TURTLE, prefixes=vocab.PREFIXES)
+        f.write(turtle_body(lines))
     summary.seconds = round(time.perf_counter() - t0, 3)
     return summary

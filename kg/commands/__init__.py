@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +54,19 @@ def _remote_args(p: argparse.ArgumentParser) -> None:
     _credential_args(p)
 
 
+def _jobs(text: str) -> int:
+    """`--jobs`: a count of processes, 0 meaning one per usable core."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one per core) or more: {n}")
+    if n == 0:
+        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="npt-kg", description="Knowledge graph of the NPT review process.")
     parser.add_argument("--version", action="version", version=f"npt-kg {__version__}")
@@ -66,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="fail when any paper could not be fully parsed")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1,
+                   help="processes that read and extract papers (default: 1; 0: one per core); "
+                        "the output is the same with any number")
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, query page and linked data")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")

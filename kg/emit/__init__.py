@@ -11,8 +11,10 @@ from kg.emit.triples import (
     shared_lines,
     shared_triples,
     to_triples,
+    turtle_body,
+    turtle_prefixes,
     work_lines,
 )
 
 __all__ = ["SharedEntities", "expression_iri", "paper_lines", "paper_triples", "shared_lines", "shared_triples",
-           "to_triples", "work_lines"]
+           "to_triples", "turtle_body", "turtle_prefixes", "work_lines"]

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import RdfFormat, Triple, parse
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 
 from kg import vocab
 from kg.extract import MeasureFact, MeetingFact, PaperFacts, RiskFact, StatementFact, UnitFacts
@@ -127,6 +127,27 @@ def to_triples(lines: Iterable[str]) -> Iterator[Triple]:
     return iter(parse(data.encode("utf-8"), format=RdfFormat.N_TRIPLES, lenient=True)) if data else iter(())
 
 
+def turtle_prefixes() -> bytes:
+    """The `@prefix` lines that begin a graph file written from `turtle_body` chunks."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in vocab.PREFIXES.items()).encode("utf-8")
+
+
+def turtle_body(lines: Iterable[str]) -> bytes:
+    """N-Triples lines → Turtle statements with the project's prefixes, without the `@prefix` lines.
+
+    pyoxigraph's serializer writes one `@prefix` line per prefix before the first statement;
+    they are cut off so that chunks made one paper at a time (in any process) can follow
+    `turtle_prefixes()` in one file, which is the same graph as one serialization of them all.
+    """
+    out = serialize(to_triples(lines), None, RdfFormat.TURTLE, prefixes=vocab.PREFIXES)
+    if not out:
+        return b""
+    parts = out.split(b"\n", len(vocab.PREFIXES))
+    if len(parts) <= len(vocab.PREFIXES) or not all(p.startswith(b"@prefix ") for p in parts[:-1]):
+        raise RuntimeError("unexpected Turtle from pyoxigraph: not one @prefix line per prefix first")
+    return parts[-1]
+
+
 @dataclass
 class _MeetingRecord:
     fact: MeetingFact
@@ -147,6 +168,28 @@ class SharedEntities:
     def use(self, e: Entity) -> str:
         self.entities.setdefault((e.kind, e.key), e)
         return entity_iri(e)
+
+    def merge(self, other: SharedEntities) -> None:
+        """Add what `other` collected, as if its papers had been emitted here after this one's.
+
+        A build that emits papers in several processes merges their registries in paper order,
+        so the shared part of the graph is the same as that of a build in one process.
+        """
+        for k, e in other.entities.items():
+            self.entities.setdefault(k, e)
+        for k, members in other.members.items():
+            self.members.setdefault(k, set()).update(members)
+        self.articles |= other.articles
+        for iri, rec in other.meetings.items():
+            mine = self.meetings.get(iri)
+            if mine is None:
+                self.meetings[iri] = rec
+            else:
+                mine.all_inferred = mine.all_inferred and rec.all_inferred
+        for sym, quotes in other.documents.items():
+            self.documents.setdefault(sym, set()).update(quotes)
+        for iri, quoted in other.statements.items():
+            self.statements.setdefault(iri, []).extend(quoted)
 
 
 def unique(lines: Iterable[str]) -> list[str]:

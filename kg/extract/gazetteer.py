@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import ahocorasick
@@ -50,14 +51,13 @@ class Compacted:
     def __init__(self, text: str, chars: str = _WHITESPACE) -> None:
         starts: list[int] = []
         removed: list[int] = []
-        total = 0
         if _has_any(text, chars):  # most short units have nothing to take out
+            # split and findall run in C; an English text has a run per word, too many for a Python loop
             skip = _run_of(chars)
-            for m in skip.finditer(text):
-                starts.append(m.start() - total)  # where the run stood in the compacted text
-                total += m.end() - m.start()
-                removed.append(total)
-            text = skip.sub("", text)
+            pieces = skip.split(text)
+            starts = list(accumulate(map(len, pieces[:-1])))  # where each run stood in the compacted text
+            removed = list(accumulate(map(len, skip.findall(text))))  # characters taken out up to each run's end
+            text = "".join(pieces)
         self._starts, self._removed = starts, removed
         self.text = text
 
@@ -69,6 +69,12 @@ class Compacted:
     def end(self, i: int) -> int:
         """Offset in the original text just after compacted character `i - 1`."""
         return self.start(i - 1) + 1
+
+
+@lru_cache(maxsize=256)
+def compacted(text: str, chars: str = _WHITESPACE) -> Compacted:
+    """`Compacted(text, chars)`, kept for the last texts: each unit's text is matched by several matchers."""
+    return Compacted(text, chars)
 
 
 def _has_any(text: str, chars: str) -> bool:
@@ -122,6 +128,10 @@ class Match:
     surface: str
 
 
+#: Texts whose matches a matcher keeps (a unit's text is asked about several times in a row).
+_RECENT = 64
+
+
 class NameMatcher:
     """Leftmost-longest matching of many names in one pass (an Aho-Corasick automaton, in C).
 
@@ -143,6 +153,7 @@ class NameMatcher:
         self._empty = not keys
         if keys:
             self._automaton.make_automaton()
+        self._recent: dict[str, list[tuple[int, int, Any]]] = {}
 
     def finditer(self, text: str, folded: bool = False) -> list[tuple[int, int, Any]]:
         """(start, end, value) for each match, left to right, not overlapping."""
@@ -150,12 +161,19 @@ class NameMatcher:
             return []
         if not folded:
             text = fold(text)
-        c = Compacted(text)
+        # the extractor asks about a unit's text several times (actors, addressees, types): kept for the last texts
+        known = self._recent.get(text)
+        if known is not None:
+            return list(known)
+        c = compacted(text)
         out = []
         for last, (n, value) in self._automaton.iter_long(c.text):
             start = last - n + 1
             out.append((c.start(start), c.end(last + 1), value))
-        return out
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()
+        self._recent[text] = out
+        return list(out)
 
 
 def _ascii_word(ch: str) -> bool:

@@ -9,16 +9,31 @@ boundary another scheme's shorter trigger needs (受污染). Latin text is cut a
 
 Segmentation is by clause (between punctuation) and cached, because the genre repeats its
 clauses and a whole corpus is read in one process.
+
+jieba's dictionary (350,000 words and their prefixes) takes about a second to read, which is a
+large part of a build of a few hundred papers. Segmenting a clause looks up only substrings of
+that clause, so the dictionary is kept split by first character (`_ShardedFreq`) and a shard is
+read when a clause first needs it; the words, frequencies and total are jieba's own, so the
+segmentation is exactly jieba's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import marshal
 import re
+import sys
+import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import jieba
+
+from kg.util.atomic import write_atomically
 
 #: Clause ends: a word never spans them, so a clause is segmented on its own.
 _CLAUSE_STOP = re.compile(r"[，。；;：:！？!?、,()“”\"《》\n]")
@@ -43,14 +58,135 @@ def add_words(words: Iterable[str]) -> None:
         _clause_boundaries.cache_clear()
 
 
+class _ShardedFreq:
+    """jieba's word → frequency table (`Tokenizer.FREQ`), a shard per first character read on first use.
+
+    Every access first reads the shard of the key's first character, so a word jieba's
+    `add_word` sets is never overwritten by a shard read later: the table behaves exactly as
+    jieba's dict. User words known in advance (`words`, with the frequencies jieba's `add_word`
+    gave them) join their shard when it is read, as `add_word` would have left them: the word
+    with its frequency, each of its prefixes with 0 unless the dictionary has it. Only the
+    accesses jieba's tokenizer makes are provided.
+    """
+
+    __slots__ = ("_freq", "_shards", "_words")
+
+    def __init__(self, shards: dict[str, bytes], words: dict[str, int] | None = None) -> None:
+        self._shards = dict(shards)
+        self._freq: dict[str, int] = {}
+        self._words: dict[str, dict[str, int]] = {}
+        for w, f in (words or {}).items():
+            self._words.setdefault(w[:1], {})[w] = f
+            self._shards.setdefault(w[:1], marshal.dumps({}))
+
+    def _load(self, key: str) -> None:
+        ch = key[:1]
+        blob = self._shards.pop(ch, None)
+        if blob is None:
+            return
+        freq = self._freq
+        freq.update(marshal.loads(blob))
+        words = self._words.pop(ch, {})
+        freq.update(words)
+        for w in words:
+            for i in range(1, len(w)):
+                freq.setdefault(w[:i], 0)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        if key[:1] in self._shards:
+            self._load(key)
+        return key in self._freq
+
+    def __getitem__(self, key: str) -> int:
+        if key[:1] in self._shards:
+            self._load(key)
+        return self._freq[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key[:1] in self._shards:
+            self._load(key)
+        return self._freq.get(key, default)
+
+    def __setitem__(self, key: str, value: int) -> None:
+        if key[:1] in self._shards:
+            self._load(key)
+        self._freq[key] = value
+
+
+def _shard_file() -> Path:
+    """Where the split dictionary is kept: beside jieba's own cache, named for the dictionary file."""
+    dict_file = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)  # the default dictionary, used here
+    st = dict_file.stat()
+    key = f"{sys.version}|{jieba.__version__}|{dict_file}|{st.st_size}|{st.st_mtime_ns}"  # marshal is per version
+    tag = hashlib.sha1(key.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"npt-kg-jieba-{tag}.shards"
+
+
+def _sharded_dictionary() -> tuple[dict[str, bytes], int]:
+    """(first character → marshalled shard, total frequency), made once from jieba's dictionary and cached."""
+    path = _shard_file()
+    try:
+        with path.open("rb") as f:
+            shards, total = marshal.load(f)
+        return shards, total
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    jieba.setLogLevel(logging.WARNING)
+    full = jieba.Tokenizer()
+    full.initialize()
+    by_first: dict[str, dict[str, int]] = {}
+    for word, freq in full.FREQ.items():
+        by_first.setdefault(word[:1], {})[word] = freq
+    shards = {ch: marshal.dumps(words) for ch, words in by_first.items()}
+    with contextlib.suppress(OSError):  # a read-only temporary directory: make it again next time
+        write_atomically(path, marshal.dumps((shards, full.total)))
+    return shards, full.total
+
+
+def warm() -> None:
+    """Make the split dictionary and the names' frequencies now (a first build otherwise pays for them)."""
+    from kg.extract.gazetteer import Gazetteer
+
+    add_words(name for name, _ in Gazetteer.load().names)
+    shards, total = _sharded_dictionary()
+    _user_frequencies(shards, total, sorted(_user_words))
+
+
+def _user_frequencies(shards: dict[str, bytes], total: int, words: list[str]) -> tuple[dict[str, int], int]:
+    """The frequencies jieba's `add_word` gives `words` (added in this order), and the total after them.
+
+    `add_word` asks the dictionary about every character of every name, which would read nearly
+    every shard; the result depends only on the dictionary and the words, so it is kept beside the
+    split dictionary, named for both.
+    """
+    tag = hashlib.sha1("\n".join([_shard_file().name, *words]).encode()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"npt-kg-jieba-words-{tag}.marshal"
+    try:
+        with path.open("rb") as f:
+            freqs, after = marshal.load(f)
+        return freqs, after
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    t = jieba.Tokenizer()
+    t.FREQ, t.total, t.initialized = _ShardedFreq(shards), total, True  # type: ignore[assignment]
+    for w in words:
+        t.add_word(w)
+    freqs = {w: t.FREQ[w] for w in words}
+    with contextlib.suppress(OSError):
+        write_atomically(path, marshal.dumps((freqs, t.total)))
+    return freqs, t.total
+
+
 def _get() -> jieba.Tokenizer:
     global _tokenizer
     if _tokenizer is None:
         jieba.setLogLevel(logging.WARNING)
         t = jieba.Tokenizer()
-        t.initialize()
-        for w in sorted(_user_words):
-            t.add_word(w)
+        shards, total = _sharded_dictionary()
+        freqs, total = _user_frequencies(shards, total, sorted(_user_words))
+        t.FREQ, t.total, t.initialized = _ShardedFreq(shards, freqs), total, True  # type: ignore[assignment]
         _tokenizer = t
     return _tokenizer
 

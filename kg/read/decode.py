@@ -37,6 +37,7 @@ _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u2028\u2029]")
 # fullwidth punctuation that Chinese text uses (，：；（）) is left alone.
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
                     for c in range(r[0], r[1] + 1)}
+_FULLWIDTH_ALNUM_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # Kangxi and CJK radical code points that some PDF fonts emit instead of ideographs ("⼀" for "一").
 _RADICALS = re.compile(r"[\u2e80-\u2fdf]")
 
@@ -162,7 +163,8 @@ def normalise(text: str) -> str:
     text = _BAD_CONTROLS.sub("", text)
     text = _SPACES.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
-    text = text.translate(_FULLWIDTH_ALNUM)
+    if _FULLWIDTH_ALNUM_RE.search(text):  # str.translate with a dict goes character by character: only if needed
+        text = text.translate(_FULLWIDTH_ALNUM)
     if _RADICALS.search(text):
         text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return text

@@ -1,0 +1,57 @@
+"""The segmenter reads jieba's dictionary a shard at a time, and cuts every clause exactly as jieba's own would."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import jieba
+import pytest
+
+from kg.extract import Extractor, Gazetteer, load_lexicon, segment
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _clauses() -> list[str]:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    return [c for c in dict.fromkeys(segment._CLAUSE_STOP.split(text)) if segment._CJK.search(c)]
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The segmenter with its dictionary cache in an empty directory, and made again afterwards as before."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(segment, "_tokenizer", None)
+    segment._clause_boundaries.cache_clear()
+    yield tmp_path
+    segment._clause_boundaries.cache_clear()
+
+
+def test_clauses_are_cut_as_by_jieba_with_its_whole_dictionary(fresh_cache: Path) -> None:
+    Extractor(Gazetteer.load(), load_lexicon())  # adds the gazetteer's names as user words, as a build does
+    full = jieba.Tokenizer()
+    full.initialize()
+    for w in sorted(segment._user_words):
+        full.add_word(w)
+    clauses = _clauses()
+    assert len(clauses) > 200 and segment._user_words
+    for made in ("made", "read from the cache"):
+        segment._tokenizer = None
+        ours = segment._get()
+        assert ours.total == full.total, made
+        for clause in clauses:
+            assert list(ours.cut(clause, HMM=False)) == list(full.cut(clause, HMM=False)), (made, clause)
+            assert list(ours.tokenize(clause, mode="search", HMM=False)) == \
+                list(full.tokenize(clause, mode="search", HMM=False)), (made, clause)
+    assert len(list(fresh_cache.glob("npt-kg-jieba-*"))) == 2  # the split dictionary and the names' frequencies
+
+
+def test_a_shard_is_read_only_when_a_clause_needs_it() -> None:
+    freq = segment._ShardedFreq(segment._sharded_dictionary()[0])
+    before = len(freq._shards)
+    assert "核武器" in freq and freq.get("核武器") > 0
+    assert len(freq._shards) == before - 1  # the shard of 核 only
+    freq["兔子国"] = 3  # a word set before its shard was read: the shard is read first, and the word kept
+    assert freq["兔子国"] == 3 and "兔子" in freq
+    assert len(freq._shards) == before - 2
