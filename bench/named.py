@@ -7,9 +7,11 @@ every query in `queries/` (its default page):
 
 - this server: `npt-kg serve --store-dir` on loopback; the first `--reps` runs after start
   with `Cache-Control: no-cache` (the engine, no result cache), then one run answered by the
-  result cache; start time; PSS of all its processes (sampled throughout); one SIGKILLed
-  worker and how long its replacement took; the full listing of `measures-by-type` streamed
-  as CSV (rows/s); the paragraph index alone (ms per search);
+  result cache; start time (median of three starts); PSS of all its processes (sampled
+  throughout); one SIGKILLed worker and how long its replacement took; the full listing of
+  `measures-by-type` streamed as CSV (rows/s and time to the first byte), as downloaded (the
+  listing the store was prepared with) and from the engine (`no-cache`, stopped at the cap);
+  the paragraph index alone (ms per search);
 - raw pyoxigraph in-process on the same store directory (one fresh process per query);
 - Oxigraph server (`oxigraph load`, then `serve-read-only --union-default-graph`);
 - Virtuoso open source (`ld_dir` + `rdf_loader_run`, queried with `default-graph-uri` for our
@@ -102,7 +104,9 @@ def prepare(n: int, workdir: Path, args: argparse.Namespace) -> dict:
     if not (args.reuse and graph.exists()):
         log(f"building {n} papers")
         info["build_s"] = timed_run([*npt_kg_command(), "build", str(papers), "-o", str(graph), "-q"], 7200)
-    if not (args.reuse and store.exists()):
+    from kg.store import read_manifest
+
+    if not (args.reuse and read_manifest(store) is not None):  # a store of an older layout is prepared again
         log(f"preparing the on-disk store for {n} papers")
         shutil.rmtree(store, ignore_errors=True)
         code = ("import sys; from pathlib import Path; from kg.store import prepare_disk_store; "
@@ -186,10 +190,20 @@ def health(port: int) -> dict:
 
 
 def measure_server(data: dict, queries: list[dict], args: argparse.Namespace, workdir: Path) -> dict:
-    server = Server(graph=Path(data["graph"]), store_dir=Path(data["store"]), timeout=args.cap,
-                    log_path=workdir / f"server-{data['papers']}.log")
-    start_s = server.start()
-    out: dict = {"start_s": round(start_s, 3), "queries": {}}
+    def make() -> Server:
+        return Server(graph=Path(data["graph"]), store_dir=Path(data["store"]), timeout=args.cap,
+                      log_path=workdir / f"server-{data['papers']}.log")
+
+    # start (until the first query is answered, store present) three times: one start is one noisy sample
+    starts = []
+    for _ in range(2):
+        probe = make()
+        starts.append(probe.start())
+        probe.stop()
+    server = make()
+    starts.append(server.start())
+    out: dict = {"start_s": round(statistics.median(starts), 3), "start_runs_s": [round(t, 3) for t in starts],
+                 "queries": {}}
     sampler = PssSampler(server.proc.pid)  # type: ignore[union-attr]
     sampler.start()
     client = SparqlClient(server.port, timeout=args.cap + 60)
@@ -215,6 +229,8 @@ def measure_server(data: dict, queries: list[dict], args: argparse.Namespace, wo
             log(f"server {data['papers']} {q['name']}: {res['status']} {res['median_s']}")
         server.wait_until_idle()
         for key, measure in (("full_listing", lambda: full_listing(server.port, "measures-by-type")),
+                             ("full_listing_engine",
+                              lambda: full_listing(server.port, "measures-by-type", budget=args.cap, engine=True)),
                              ("text_index", lambda: text_index_speed(Path(data["store"]))),
                              ("worker_kill", lambda: kill_one_worker(server.port))):
             try:
@@ -232,21 +248,45 @@ def measure_server(data: dict, queries: list[dict], args: argparse.Namespace, wo
     return out
 
 
-def full_listing(port: int, name: str) -> dict:
-    """Every row of a paged named query, streamed as CSV: rows per second."""
+def full_listing(port: int, name: str, budget: float | None = None, engine: bool = False) -> dict:
+    """Every row of a paged named query, streamed as CSV: rows per second and the time to the first byte.
+
+    As a client downloads it (the listing the store was prepared with, kg.store.listings), or with
+    `engine` (`Cache-Control: no-cache`) from the engine itself; a run past `budget` seconds stops
+    there and reports the rows it had (`complete: false`).
+    """
     url = f"http://{HOST}:{port}/queries/{name}?all=1"
-    req = urllib.request.Request(url, headers={"Accept": "text/csv"})
+    headers = {"Accept": "text/csv", **({"Cache-Control": "no-cache"} if engine else {})}
+    req = urllib.request.Request(url, headers=headers)
     t0 = time.perf_counter()
     rows = -1  # the header line
     first = None
-    with urllib.request.urlopen(req, timeout=1800) as resp:
-        for _line in resp:
-            if first is None:
-                first = time.perf_counter() - t0
-            rows += 1
+    complete = True
+    source = None
+    try:
+        with urllib.request.urlopen(req, timeout=1800 if budget is None else budget) as resp:
+            source = resp.headers.get("X-Cache")
+            # rows counted by their CSV terminator (CRLF, RFC 4180) in 1 MB blocks: a client reading line
+            # by line in Python would measure itself (it tops out near 100k lines/s), not the server
+            last = b""
+            while block := resp.read1(1 << 20):
+                if first is None:
+                    first = time.perf_counter() - t0
+                rows += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
+                last = block[-1:]
+                if budget is not None and time.perf_counter() - t0 > budget:
+                    complete = False
+                    break
+    except TimeoutError:  # nothing within the budget (an ORDER BY holds every row back until the last)
+        if budget is None:
+            raise
+        complete = False
     seconds = time.perf_counter() - t0
-    return {"query": name, "rows": rows, "seconds": round(seconds, 3), "first_byte_s": round(first or 0, 3),
-            "rows_per_s": round(rows / seconds) if seconds else None}
+    return {"query": name, "rows": max(rows, 0), "seconds": round(seconds, 3),
+            "first_byte_s": round(first, 3) if first is not None else None,
+            "rows_per_s": round(max(rows, 0) / seconds) if seconds else None, "complete": complete,
+            "from": "engine" if engine else ("prepared listing" if source == "hit" else "engine"),
+            **({"budget_s": budget} if budget is not None else {})}
 
 
 def text_index_speed(store: Path) -> dict:
@@ -520,18 +560,22 @@ def render(res: dict) -> str:
         fl = srv.get("full_listing", {})
         ti = srv.get("text_index", {})
         worst_ti = max((v["median_ms"] for v in ti.values()), default=None)
+        search = srv.get("queries", {}).get("search-paragraphs", {})
+        search_met = worst_ti is not None and worst_ti <= 50 and (search.get("median_s") or 9) <= 0.05
         kill = srv.get("worker_kill", {})
         if int(n) >= 10000:
             lines.append(f"| server PSS ≤ 2.5 GB at {int(n):,} papers | peak {peak} MB | "
                          f"{'yes' if peak and peak <= 2560 else '**no**'} |")
-            lines.append(f"| start ≤ 1 s when the store exists ({int(n):,}) | {srv.get('start_s')} s | "
+            lines.append(f"| start ≤ 1 s when the store exists ({int(n):,}; median of {srv.get('start_runs_s')}) | "
+                         f"{srv.get('start_s')} s | "
                          f"{'yes' if srv.get('start_s', 9) <= 1 else '**no**'} |")
             lines.append(f"| paragraph search ≤ 50 ms ({int(n):,}) | index alone: worst {worst_ti} ms; "
                          f"search-paragraphs over HTTP {cell(srv['queries'].get('search-paragraphs'), cap)} | "
-                         f"{'yes' if worst_ti is not None and worst_ti <= 50 else '**no**'} |")
+                         f"{'yes' if search_met else '**no**'} |")
             lines.append(f"| full listing ≥ 200k rows/s as CSV ({int(n):,}) | {fl.get('rows')} rows in "
-                         f"{fl.get('seconds')} s = {fl.get('rows_per_s')} rows/s | "
-                         f"{'yes' if (fl.get('rows_per_s') or 0) >= 200_000 else '**no**'} |")
+                         f"{fl.get('seconds')} s = {fl.get('rows_per_s')} rows/s, first byte after "
+                         f"{fl.get('first_byte_s')} s ({fl.get('from')}) | "
+                         f"{'yes' if (fl.get('rows_per_s') or 0) >= 200_000 and fl.get('complete') else '**no**'} |")
             lines.append(f"| killed worker replaced in milliseconds ({int(n):,}) | replacement "
                          f"{kill.get('replacement_ms')} ms, next answer after {kill.get('first_answer_after_s')} s |"
                          f" {'yes' if (kill.get('replacement_ms') or 1e9) < 100 else '**no**'} |")
@@ -556,9 +600,14 @@ def render(res: dict) -> str:
                          f"{fmt_s(r.get('warm_s'))} | {cell(px.get(q), cap)} | "
                          f"{cell(ox.get('queries', {}).get(q), cap)} | {cell(vt.get('queries', {}).get(q), cap)} |")
         fl, kill, ti = srv.get("full_listing", {}), srv.get("worker_kill", {}), srv.get("text_index", {})
-        lines += ["", f"- Full listing, `/queries/{fl.get('query')}?all=1` as CSV: {fl.get('rows')} rows in "
-                  f"{fl.get('seconds')} s ({fl.get('rows_per_s')} rows/s, first byte after "
+        fe = srv.get("full_listing_engine", {})
+        stopped = f", stopped after {fe.get('budget_s')} s" if not fe.get("complete", True) else ""
+        lines += ["", f"- Full listing, `/queries/{fl.get('query')}?all=1` as CSV ({fl.get('from')}): {fl.get('rows')} "
+                  f"rows in {fl.get('seconds')} s ({fl.get('rows_per_s')} rows/s, first byte after "
                   f"{fl.get('first_byte_s')} s).",
+                  f"- The same from the engine (`Cache-Control: no-cache`{stopped}): {fe.get('rows')} rows in "
+                  f"{fe.get('seconds')} s "
+                  f"({fe.get('rows_per_s')} rows/s, first byte after {fe.get('first_byte_s')} s).",
                   "- Paragraph index alone (ms, median of 5): " + ", ".join(
                       f"{w} {v['median_ms']} ({v['hits']} hits)" for w, v in ti.items()) + ".",
                   f"- A worker SIGKILLed: the spare took its place in {kill.get('replacement_ms')} ms; the next "

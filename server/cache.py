@@ -7,6 +7,10 @@ by a cache that outlives a reload. Results are kept only when they were read to 
 and are at most `max_entry_bytes`; the least recently used go first once `max_bytes` is
 reached. A request with `Cache-Control: no-cache` goes to the store (measurements of the
 engine itself use that).
+
+Behind the cache in memory are the full listings an on-disk store keeps (kg.store.listings):
+a query whose text has a listing file, asked for as CSV without a row cap, is answered by
+streaming that file.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Triple
+from pyoxigraph import QueryResultsFormat, RdfFormat, Triple
 
-from kg.store import DEFAULT_FORMATS, Formats, GraphStore, QueryResult, StoreSpec, read_manifest
+from kg.store import DEFAULT_FORMATS, Formats, GraphStore, QueryResult, ResultKind, StoreSpec, read_manifest
+from kg.store.listings import find_listing, read_listing
 
 
 def content_hash(spec: StoreSpec) -> str:
@@ -43,8 +48,9 @@ class CachedStore:
     """A `GraphStore` answering repeated queries from memory; everything else goes to `inner`."""
 
     def __init__(self, inner: GraphStore, key: str, *, max_bytes: int = 256 << 20,
-                 max_entry_bytes: int = 32 << 20) -> None:
+                 max_entry_bytes: int = 32 << 20, listings: Path | None = None) -> None:
         self.inner = inner
+        self.listings = listings
         self.key = key
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
@@ -57,6 +63,13 @@ class CachedStore:
     def query(self, sparql: str, *, formats: Formats = DEFAULT_FORMATS, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), timeout: float | None = None,
               max_rows: int | None = None) -> QueryResult:
+        if (max_rows is None and formats.solutions == QueryResultsFormat.CSV and not default_graph_uris
+                and not named_graph_uris):
+            listing = find_listing(self.listings, sparql)
+            if listing is not None:
+                result = QueryResult(ResultKind.SOLUTIONS, QueryResultsFormat.CSV, read_listing(listing))
+                result.cache_hit = True  # type: ignore[attr-defined]
+                return result
         key = (self.key, sparql, tuple(default_graph_uris), tuple(named_graph_uris),
                formats.to_media_types(), max_rows)
         with self._lock:

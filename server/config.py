@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import resources
 from kg.store import StoreSpec
-from kg.store.remote import RemoteSpec
 from server import guard
+
+if TYPE_CHECKING:  # a type only: the remote client (http.client, logging) is imported when it is used
+    from kg.store.remote import RemoteSpec
+    from server.workers import WorkerPool
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Where `npt-kg assets install` puts the npm packages, one folder each (`yasgui/`, …).
@@ -41,6 +45,8 @@ class ServerConfig:
     graph_built: str | None = None
     #: Serve from this SPARQL endpoint instead of a local store (`npt-kg serve --remote`).
     remote: RemoteSpec | None = None
+    #: Query workers already launched (`npt-kg serve` starts them before it imports the web side).
+    pool: WorkerPool | None = None
 
     def store_spec(self) -> StoreSpec:
         return StoreSpec(graph=self.graph, store_dir=self.store_dir, ontology_files=self.ontology_files)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 
 from kg.store import GraphStore
 from server.config import ServerConfig
@@ -45,6 +45,14 @@ def get_store() -> GraphStore:
     return get_state().store
 
 
+def get_engine() -> GraphStore:
+    """The store, or with `Cache-Control: no-cache` the engine behind the result cache (what measurements want)."""
+    store = get_store()
+    if "no-cache" in request.headers.get("Cache-Control", "") and hasattr(store, "cache_stats"):
+        return store.inner  # type: ignore[attr-defined]
+    return store
+
+
 def get_config() -> ServerConfig:
     return get_state().config
 
@@ -58,12 +66,16 @@ def open_store(config: ServerConfig) -> GraphStore:
     if config.use_workers:
         from server.workers import WorkerPool
 
-        store = WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout,
-                           sandbox=config.sandbox).start()
+        pool = config.pool or WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout,
+                                         sandbox=config.sandbox)
+        store = pool.start()
     else:
         store = config.store_spec().open()
     if config.cache_mb > 0:
+        from kg.store.listings import LISTINGS_DIR
         from server.cache import CachedStore, content_hash
 
-        store = CachedStore(store, content_hash(config.store_spec()), max_bytes=config.cache_mb << 20)
+        listings = config.store_dir / LISTINGS_DIR if config.store_dir is not None else None
+        store = CachedStore(store, content_hash(config.store_spec()), max_bytes=config.cache_mb << 20,
+                            listings=listings)
     return store

@@ -17,10 +17,10 @@ from kg.errors import UserError
 from kg.store import QueryError, select_rows
 from kg.store.library import load_library
 from server import conneg
-from server.db import get_config, get_state
+from server.db import get_config, get_engine, get_state
 from server.descriptions import counts, void_description
 from server.errors import HttpError
-from server.responses import CORS_HEADERS, json_response, local_path, streamed, streamed_chunks
+from server.responses import CORS_HEADERS, cache_header, json_response, local_path, streamed, streamed_chunks
 
 bp = Blueprint("pages", __name__)
 
@@ -153,12 +153,14 @@ def named_query(name: str) -> Response:
     if cached is not None:
         return cached
     formats = conneg.query_formats(request.headers.get("Accept"), request.args.get("format"))
-    result = st.store.query(text, formats=formats, timeout=DUMP_TIMEOUT if whole else st.config.timeout,
-                            max_rows=None if whole else st.config.max_rows)
+    # a full listing as CSV streams the file the store was prepared with, when it has one (kg.store.listings)
+    result = get_engine().query(text, formats=formats, timeout=DUMP_TIMEOUT if whole else st.config.timeout,
+                                max_rows=None if whole else st.config.max_rows)
     resp = Response(streamed(result), content_type=conneg.content_type(result.format))
     resp.set_etag(etag, weak=True)
     resp.headers["Vary"] = "Accept"
     resp.headers.update(CORS_HEADERS)
+    cache_header(resp, st.store, result)
     if st.config.max_rows is not None and result.kind.value == "solutions" and not whole:
         resp.headers["X-SPARQL-Max-Rows"] = str(st.config.max_rows)
     return resp

@@ -35,6 +35,12 @@ def streamed_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
             close()
 
 
+def cache_header(resp: Response, store: object, result: QueryResult) -> None:
+    """`X-Cache: hit` when the result cache (or a prepared listing) answered, `miss` when the engine did."""
+    if hasattr(store, "cache_stats"):
+        resp.headers["X-Cache"] = "hit" if getattr(result, "cache_hit", False) else "miss"
+
+
 def json_response(data: object, status: int = 200) -> Response:
     resp = current_app.json.response(data)
     resp.status_code = status

@@ -20,10 +20,10 @@ from kg import vocab
 from kg.store.library import load_library
 from kg.store.sparqltext import sparql_tokens
 from server import conneg, guard
-from server.db import get_config, get_state
+from server.db import get_config, get_engine, get_state
 from server.descriptions import service_description
 from server.errors import HttpError
-from server.responses import CORS_HEADERS, streamed
+from server.responses import CORS_HEADERS, cache_header, streamed
 
 bp = Blueprint("sparql", __name__)
 
@@ -148,10 +148,7 @@ def answer_query(req: ProtocolRequest) -> Response:
     assert req.query is not None
     formats = conneg.query_formats(request.headers.get("Accept"), req.format)
     guard.check(req.query, max_bytes=cfg.max_query_bytes, max_nesting=cfg.max_nesting)
-    store = st.store
-    if "no-cache" in request.headers.get("Cache-Control", "") and hasattr(store, "cache_stats"):
-        store = store.inner  # type: ignore[attr-defined]  # the engine itself, as measurements want
-    result = store.query(
+    result = get_engine().query(
         with_base(req.query, request.base_url),
         formats=formats,
         default_graph_uris=req.default_graph_uris,
@@ -161,8 +158,7 @@ def answer_query(req: ProtocolRequest) -> Response:
     )
     resp = Response(streamed(result), content_type=conneg.content_type(result.format))
     resp.headers["Vary"] = "Accept"
-    if hasattr(st.store, "cache_stats"):
-        resp.headers["X-Cache"] = "hit" if getattr(result, "cache_hit", False) else "miss"
+    cache_header(resp, st.store, result)
     if cfg.max_rows is not None and result.kind.value == "solutions":
         resp.headers["X-SPARQL-Max-Rows"] = str(cfg.max_rows)
     return resp

@@ -232,7 +232,10 @@ class WorkerPool:
         self.sandbox = sandbox
         self.start_timeout = start_timeout
         self.restarts = 0
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        #: Last in, first out: the worker that answered last answers next, its caches warm (each worker
+        #: process has its own store block cache: on a 10,000-paper store a query's first run in a
+        #: fresh worker can take several times its next). Under load every worker serves anyway.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._closed = False
@@ -244,22 +247,52 @@ class WorkerPool:
         self.spares = 1 if (spec.store_dir is not None if spare is None else spare) else 0
         self._spare: _Worker | None = None
         self.last_replacement_ms: float | None = None
+        self._started = threading.Event()
+        self._first: _Worker | None = None
 
     # -- lifecycle
 
     def start(self) -> WorkerPool:
-        """Start every worker and wait until each has opened its store."""
-        self._snapshot_files()
-        pending = [self._launch() for _ in range(self.size + self.spares)]
-        for i, worker in enumerate(pending):
-            self._await_ready(worker, raise_errors=True, as_spare=i >= self.size)
-        threading.Thread(target=self._watch, name="npt-kg-watch", daemon=True).start()
+        """Start every worker; return once the first has opened its store.
+
+        The server answers as soon as one worker is ready (a request meanwhile waits for a
+        worker, as it would behind a busy pool); the others, and the spare, join in the
+        background. A store the first worker cannot open is an error here, at start.
+        """
+        first = self.launch()
+        self._await_ready(first, raise_errors=True)
+
+        def rest() -> None:
+            # spawned only now, so that they did not take CPU from the first (2 cores are shared
+            # with the web process's own start); the segmenter loads after them, for the same reason
+            try:
+                pending = [self._launch() for _ in range(self.size + self.spares - 1)]
+                for i, worker in enumerate(pending, 1):
+                    self._await_ready(worker, raise_errors=False, as_spare=i >= self.size)
+            finally:
+                self._started.set()
+            if self._text_index is not None:
+                self._text_index.warm()
+
         index = self.spec.index_path()
         if index is not None and index.exists():
             # text:query is rewritten here, in the web process: one segmenter, loaded in the background
             self._text_index = TextIndex(index)
-            threading.Thread(target=self._text_index.warm, name="npt-kg-text", daemon=True).start()
+        threading.Thread(target=rest, name="npt-kg-start", daemon=True).start()
+        threading.Thread(target=self._watch, name="npt-kg-watch", daemon=True).start()
         return self
+
+    def launch(self) -> _Worker:
+        """Spawn the first worker (once) without waiting: `npt-kg serve` calls this before it loads the
+        web side, so that the worker opens the store while Flask is imported; `start` then waits."""
+        if self._first is None:
+            self._snapshot_files()
+            self._first = self._launch()
+        return self._first
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Wait until every worker started with the pool (and the spare) has opened its store or failed."""
+        return self._started.wait(timeout)
 
     def _watch(self) -> None:
         """Replace a worker that died while idle at once (one dying mid-request is replaced by the request)."""

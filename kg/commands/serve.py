@@ -100,9 +100,8 @@ def run(args: argparse.Namespace) -> int:
         manifest = prepare_disk_store(Path(args.store_dir), graph, on_progress=_say)
         _say(f"store at {args.store_dir}: {manifest.get('triples')} triples, loaded {manifest.get('loaded_at')}")
 
-    from waitress import create_server
-
-    from server.app import ServerConfig, close_app, create_app
+    from server.config import ServerConfig
+    from server.workers import WorkerPool
 
     config = ServerConfig(
         graph=graph,
@@ -113,6 +112,9 @@ def run(args: argparse.Namespace) -> int:
         cache_mb=getattr(args, "cache_mb", 256),
         remote=remote,
     )
+
+    from waitress import create_server
+
     apps: list = []
 
     def application(environ, start_response):  # the real app, once it exists (it is set before serving)
@@ -123,6 +125,12 @@ def run(args: argparse.Namespace) -> int:
                                max_request_body_size=MAX_REQUEST_BODY, clear_untrusted_proxy_headers=True)
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+
+    if remote is None:  # the workers open the store while the web side (Flask: most of a second) is imported
+        config.pool = WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout)
+        config.pool.launch()
+
+    from server.app import close_app, create_app
 
     def stop(signum: int, _frame: object) -> None:
         raise SystemExit(0)

@@ -14,13 +14,16 @@ from pyoxigraph import NamedNode, Store
 
 from kg import resources, vocab
 from kg.errors import UserError
+from kg.store.library import load_library
+from kg.store.listings import LISTINGS_DIR, write_listings
 from kg.store.load import load_dataset, load_into
-from kg.store.textindex import INDEX_NAME, build_index
+from kg.store.textindex import INDEX_NAME, TextIndex, build_index
 
 #: Name of the file in an on-disk store directory that records what was loaded into it.
 MANIFEST_NAME = "npt-kg-store.json"
-#: 2: the store holds the derived graph (kg.build.derived) and the paragraph text index.
-_MANIFEST_VERSION = 2
+#: 2: the store holds the derived graph (kg.build.derived) and the paragraph text index;
+#: 3: and the full listings of the paged named queries (kg.store.listings).
+_MANIFEST_VERSION = 3
 
 
 def _fingerprint(path: Path, *, with_hash: bool = True) -> dict[str, object]:
@@ -70,8 +73,10 @@ def prepare_disk_store(
 
     The manifest records each loaded file's path, size, mtime and sha256, so a store
     is reused as long as the files are unchanged and reloaded (into a fresh directory
-    swapped in by rename) when one changed. A non-empty directory without a manifest
-    is refused rather than overwritten.
+    swapped in by rename) when one changed, or when the store was prepared by an older version
+    (the manifest's version). A non-empty directory without a manifest is refused rather than
+    overwritten. The store holds the derived graph, the paragraph index and the full listings
+    of the paged named queries.
     """
     files = tuple(resources.ONTOLOGY_FILES if ontology_files is None else ontology_files)
     sources = [*files, graph]
@@ -80,7 +85,8 @@ def prepare_disk_store(
     manifest = read_manifest(store_dir)
     if manifest is not None and _sources_match(manifest.get("sources", []), sources):  # type: ignore[arg-type]
         return manifest
-    if store_dir.exists() and manifest is None and any(store_dir.iterdir()):
+    # a manifest of an older version is an npt-kg store to reload; no manifest at all is someone else's folder
+    if store_dir.exists() and not (store_dir / MANIFEST_NAME).is_file() and any(store_dir.iterdir()):
         raise UserError(f"{store_dir}: not an npt-kg store and not empty; give a new or empty directory")
     if on_progress:
         on_progress(f"loading {graph} into the store at {store_dir}")
@@ -101,6 +107,10 @@ def prepare_disk_store(
         del memory
         store.flush()
         store.optimize()
+        # on this store, not the one in memory: the bytes the served engine writes (GROUP_CONCAT's
+        # order, ties in an ORDER BY) follow the store's own iteration order
+        write_listings(store, fresh / LISTINGS_DIR, load_library().values(), TextIndex(fresh / INDEX_NAME),
+                       on_progress=on_progress)
         triples = len(store)
         del store
         manifest = {

@@ -8,7 +8,6 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from kg import resources, vocab
-from kg.build.derived import materialize
 from kg.errors import UserError
 
 
@@ -24,6 +23,10 @@ def load_into(
         raise UserError(f"{graph}: no built graph here; run 'npt-kg build' first")
     store.bulk_load(path=str(graph), format=RdfFormat.TURTLE, to_graph=NamedNode(vocab.DATA_GRAPH))
     if derive and with_ontology:  # the derived triples need the class hierarchy
+        # imported here: `kg.build` pulls in the whole extraction pipeline, which a server that
+        # only opens a prepared store never needs (it would add most of a second to its start)
+        from kg.build.derived import materialize
+
         materialize(store)
     return store
 

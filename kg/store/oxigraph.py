@@ -9,6 +9,7 @@ Python rows. The server's worker pool runs these same functions in its processes
 
 from __future__ import annotations
 
+import io
 import itertools
 import tempfile
 import threading
@@ -93,9 +94,9 @@ def run_query(
     out = Writer(write, chunk_size)
     if isinstance(result, QuerySolutions):
         if max_rows is not None:
-            result = parse_query_results(
-                TsvRows(result.variables, itertools.islice(result, max_rows)), QueryResultsFormat.TSV
-            )
+            # buffered: the parser's many small reads then cost no Python call each (half its time on long literals)
+            rows = io.BufferedReader(TsvRows(result.variables, itertools.islice(result, max_rows)), 1 << 20)
+            result = parse_query_results(rows, QueryResultsFormat.TSV)
         result.serialize(out, fmt)
     elif isinstance(result, QueryBoolean):
         out.write(result.serialize(format=fmt))

@@ -25,7 +25,7 @@ class TsvRows(io.RawIOBase):
     def __init__(self, variables: Sequence[object], rows: Iterable[object]) -> None:
         super().__init__()
         self._parts = self._generate(variables, rows)
-        self._pending = b""
+        self._pending = memoryview(b"")
 
     @staticmethod
     def _generate(variables: Sequence[object], rows: Iterable[object]) -> Iterator[bytes]:
@@ -45,11 +45,13 @@ class TsvRows(io.RawIOBase):
     def readinto(self, buffer) -> int:  # type: ignore[override]
         while not self._pending:
             try:
-                self._pending = next(self._parts)
+                self._pending = memoryview(next(self._parts))
             except StopIteration:
                 return 0
         n = min(len(buffer), len(self._pending))
         buffer[:n] = self._pending[:n]
+        # a view, not a copy: slicing bytes here copied the rest of the part on every read, quadratic
+        # in a part's size (seconds for rows that hold long literals, such as the derived lists)
         self._pending = self._pending[n:]
         return n
 

@@ -88,6 +88,10 @@ def test_serve_builds_the_missing_graph_answers_and_stops_on_sigterm(project: Pa
         assert (project / "build" / "npt-kg.ttl").is_file()
         assert json.loads(serve.get(ASK)) == {"head": {}, "boolean": True}
         health = json.loads(serve.get("/health"))
+        deadline = time.monotonic() + 60
+        while health["workers"]["alive"] < 2 and time.monotonic() < deadline:  # the first answers; the rest join
+            time.sleep(0.1)
+            health = json.loads(serve.get("/health"))
         assert health["triples"] > 0 and health["workers"]["alive"] == 2
         pids = health["workers"]["pids"]
         assert "building it from" in serve.output() and "SPARQL endpoint at http://127.0.0.1:" in serve.output()

@@ -20,6 +20,10 @@ TEXTS = {
 }
 
 
+#: Where each paragraph is in its paper: numbered so that document order is not the IRIs' order.
+NUMBERS = {"1": "10", "2": "9", "3": "1", "4": "2"}
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> TextIndex:
     store = Store()
@@ -28,12 +32,14 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> TextIndex:
         para = NamedNode(P + n)
         store.add(Quad(para, vocab.RDF.type, vocab.NPT.Paragraph, g))
         store.add(Quad(para, vocab.NPT.text, Literal(text, language="zh"), g))
+        store.add(Quad(para, vocab.NPT.inDocument, NamedNode(vocab.ID_NS + "doc/x"), g))
+        store.add(Quad(para, vocab.NPT.number, Literal(NUMBERS[n]), g))
     path = tmp_path_factory.mktemp("fts") / "paragraphs.fts.sqlite"
     assert build_index(store, path) == len(TEXTS)
     return TextIndex(path)
 
 
-def test_a_word_is_found_inside_a_compound_and_ranked(index: TextIndex) -> None:
+def test_a_word_is_found_inside_a_compound(index: TextIndex) -> None:
     assert index.search("戒备") == [P + "1"]      # inside 戒备状态
     assert index.search("武器") == [P + "1"]      # inside 核武器
     assert set(index.search("系统")) == {P + "1", P + "2"}
@@ -44,6 +50,10 @@ def test_a_word_is_found_inside_a_compound_and_ranked(index: TextIndex) -> None:
 def test_every_word_must_occur(index: TextIndex) -> None:
     assert index.search("网络 系统") == [P + "2"]
     assert index.search("网络 透明度") == []
+
+
+def test_matches_come_in_document_order(index: TextIndex) -> None:
+    assert index.search("系统") == [P + "2", P + "1"]  # paragraph 9 before paragraph 10 (numbers, not text)
 
 
 def test_limit_and_offset_page_through_the_matches(index: TextIndex) -> None:
