@@ -1,14 +1,17 @@
 """Publishing into, and serving from, real engines at corpus scale: the numbers of docs/deploy.md.
 
-    python -m bench.generate 9997 bench/out/deploy/generated      # + the 3 seed papers = 10,000
-    npt-kg build bench/out/deploy/corpus-10000 -o bench/out/deploy/npt-kg-10000.ttl
-    nice -n 10 python -m bench.deploy bench/out/deploy/npt-kg-10000.ttl bench/deploy.json
+    npt-kg build CORPUS-10000 -o bench/out/deploy/npt-kg-10000.ttl
+    nice -n 10 python -m bench.deploy bench/out/deploy/npt-kg-10000.ttl bench/deploy.json --papers 10000
 
-For each engine (`bench.peers`, fresh store on loopback): `npt-kg publish` over the Graph
-Store Protocol (staged and swapped, as by default; its phases timed separately), the
-engine's own bulk loader into a fresh store, and every named query through the store
-`serve --remote` uses (`RemoteStore`, JSON / Turtle as a client gets them), warm, p50 of
-the runs. The JSON records the machine, the commit and whether the tree was clean.
+For each engine (`bench.peers`, fresh store on loopback, one per path): `npt-kg publish`
+over the Graph Store Protocol (`gsp`: staged and swapped, as by default, its upload, count
+and swap timed apart), `npt-kg publish --bulk` (`bulk`: Oxigraph server's bulk loader over
+HTTP), the engine's own loader from a file into a fresh store (`loader`), and every named
+query through the store `serve --remote` uses (`RemoteStore`, JSON / Turtle as a client gets
+them) on the first store published: the first run cold, then warm runs, p50.
+`--skip engine:path` leaves one out (a path that would take hours at that size is recorded
+as skipped, never guessed). Each run is added to `runs` of the JSON (one per size and
+commit), with the machine, its load average, the commit and whether the tree was clean.
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from bench.common import ROOT, machine_info, summarize
 from bench.peers import STARTERS, missing
 from kg import vocab
 from kg.commands.publish import DEFAULT_CHUNK, Publisher, load_targets, sibling_urls
+from kg.errors import UserError
 from kg.store.endpoint import Client
 from kg.store.library import load_library
 from kg.store.remote import RemoteSpec
 
-RUNS = 3
-QUERY_TIMEOUT = 120.0
+PATHS = ("gsp", "bulk", "loader")
 
 
 def clean_tree() -> bool:
@@ -43,74 +46,136 @@ def log(text: str) -> None:
     print(f"[deploy] {text}", file=sys.stderr, flush=True)
 
 
-def measure_engine(name: str, graph: Path, targets, workdir: Path) -> dict:
-    res: dict = {}
+def load_average() -> list[float]:
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def time_queries(eng, runs: int, timeout: float, slow: float) -> dict:
+    """Every named query: the first run (cold), then `runs` warm ones unless the cold one took over `slow` s."""
+    store = RemoteSpec(eng.query_url).open(timeout=timeout)
+    queries: dict = {}
+    for qname, q in sorted(load_library().items()):
+        times, error, size, cold = [], None, None, None
+        for i in range(runs + 1):
+            t0 = time.perf_counter()
+            try:
+                data = store.query(q.sparql, timeout=timeout, max_rows=100_000).read()
+            except Exception as exc:  # recorded: an engine that cannot answer is a result too
+                error = f"{type(exc).__name__}: {str(exc)[:200]}"
+                break
+            elapsed = time.perf_counter() - t0
+            size = len(data)
+            if i == 0:
+                cold = elapsed
+                if elapsed > slow:
+                    break
+            else:
+                times.append(elapsed)
+        queries[qname] = {"cold_ms": None if cold is None else round(cold * 1000, 1), **summarize(times),
+                          "bytes": size, **({"error": error} if error else {})}
+        log(f"{eng.name}: {qname} {queries[qname]}")
+    return queries
+
+
+def publish(eng, targets, bulk: bool) -> dict:
+    query_url, update_url = sibling_urls(eng.gsp_url)
+    pub = Publisher(eng.gsp_url, query_url, update_url, Client(eng.user, eng.password),
+                    chunk_size=DEFAULT_CHUNK, timeout=3600, progress=False)
+    load = load_average()
+    t0 = time.perf_counter()
+    try:
+        pub.publish(targets, bulk=bulk)
+    except UserError as exc:  # e.g. --bulk on an engine without a bulk path: the reason is the result
+        return {"refused": str(exc)}
+    res = {"publish_s": round(time.perf_counter() - t0, 1),
+           **{k: round(v, 1) for k, v in pub.timings.items()}, "load_average_before": load,
+           "triples": {t.graph: pub.count(t.graph) for t in targets}}
+    res["counts_match"] = all(res["triples"][t.graph] == t.count for t in targets)
+    return res
+
+
+def measure_engine(name: str, graph: Path, targets, workdir: Path, paths: list[str], args,
+                   res: dict, write) -> dict:
     start = STARTERS[name]
     opts = {"memory_mb": 8192} if name == "virtuoso" else {}
-    eng = start(workdir / f"{name}-gsp", **opts)
-    try:
-        res["version"] = eng.version
-        query_url, update_url = sibling_urls(eng.gsp_url)
-        pub = Publisher(eng.gsp_url, query_url, update_url, Client(eng.user, eng.password),
-                        chunk_size=DEFAULT_CHUNK, timeout=3600, progress=False)
-        t0 = time.perf_counter()
-        pub.publish(targets)
-        res["gsp_publish_s"] = round(time.perf_counter() - t0, 1)
-        res["triples"] = {t.graph: pub.count(t.graph) for t in targets}
-        log(f"{name}: GSP publish {res['gsp_publish_s']} s, {res['triples']}")
-        store = RemoteSpec(eng.query_url).open(timeout=QUERY_TIMEOUT)
-        queries: dict = {}
-        for qname, q in sorted(load_library().items()):
-            times, error, size = [], None, None
-            for i in range(RUNS + 1):
+    queried = not args.queries
+    for path in paths:
+        eng = start(workdir / f"{name}-{path}", **opts)
+        try:
+            res["version"] = eng.version
+            if path == "loader":
+                load = load_average()
                 t0 = time.perf_counter()
-                try:
-                    data = store.query(q.sparql, timeout=QUERY_TIMEOUT, max_rows=100_000).read()
-                except Exception as exc:  # recorded: an engine that cannot answer is a result too
-                    error = f"{type(exc).__name__}: {str(exc)[:200]}"
-                    break
-                if i:
-                    times.append(time.perf_counter() - t0)
-                size = len(data)
-            queries[qname] = {**summarize(times), "bytes": size, **({"error": error} if error else {})}
-            log(f"{name}: {qname} {queries[qname]}")
-        res["queries"] = queries
-    finally:
-        eng.stop()
-    eng = start(workdir / f"{name}-bulk", **opts)
-    try:
-        t0 = time.perf_counter()
-        eng.bulk_load(graph, vocab.DATA_GRAPH)
-        res["bulk_load_s"] = round(time.perf_counter() - t0, 1)
-        log(f"{name}: bulk load {res['bulk_load_s']} s")
-    finally:
-        eng.stop()
+                eng.bulk_load(graph, vocab.DATA_GRAPH)
+                res["loader"] = {"load_s": round(time.perf_counter() - t0, 1), "load_average_before": load}
+            else:
+                res[path] = publish(eng, targets, bulk=path == "bulk")
+            log(f"{name}: {path} {res[path]}")
+            write()
+            if not queried and (path == "loader" or "publish_s" in res[path]):
+                res["queries_after"] = path
+                res["queries"] = time_queries(eng, args.runs, args.query_timeout, args.slow)
+                queried = True
+                write()
+        finally:
+            eng.stop()
     return res
+
+
+def read_runs(path: Path) -> list[dict]:
+    """The runs already recorded (a file of one run, the earlier layout, is that run)."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if "runs" in data:
+        return data["runs"]
+    data.setdefault("papers", 1000)
+    return [data]
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.deploy", description=__doc__.splitlines()[0])
     p.add_argument("graph", type=Path, help="the built graph (Turtle)")
-    p.add_argument("output", type=Path, help="JSON results to write")
+    p.add_argument("output", type=Path, help="JSON results to add this run to")
+    p.add_argument("--papers", type=int, required=True, help="papers in the corpus the graph was built from")
     p.add_argument("--engines", default="oxigraph,virtuoso")
+    p.add_argument("--skip", action="append", default=[], metavar="ENGINE:PATH",
+                   help=f"leave out one path ({', '.join(PATHS)}) on one engine")
+    p.add_argument("--no-queries", dest="queries", action="store_false")
+    p.add_argument("--runs", type=int, default=3, help="warm runs per query (default: 3)")
+    p.add_argument("--query-timeout", type=float, default=120.0)
+    p.add_argument("--slow", type=float, default=30.0, help="no warm runs after a cold run over this (s)")
     p.add_argument("--workdir", type=Path, default=None, help="engine stores (default: a temp dir)")
     args = p.parse_args(argv)
-    result: dict = {"machine": machine_info(), "clean_tree": clean_tree(), "graph": str(args.graph),
-                    "graph_bytes": args.graph.stat().st_size, "engines": {}}
-    t0 = time.perf_counter()
-    targets = load_targets(args.graph, vocab.DATA_GRAPH, vocab.ONTOLOGY_GRAPH)
-    result["local_load_s"] = round(time.perf_counter() - t0, 1)
-    result["triples"] = {t.graph: t.count for t in targets}
-    log(f"loaded {result['triples']} in {result['local_load_s']} s")
+    runs = read_runs(args.output)
+    result: dict = {"papers": args.papers, "machine": machine_info(), "clean_tree": clean_tree(),
+                    "graph": str(args.graph), "graph_bytes": args.graph.stat().st_size,
+                    "skipped": args.skip, "engines": {}}
+    targets = []
+    if any(f"{e}:{path}" not in args.skip for e in args.engines.split(",") for path in ("gsp", "bulk")):
+        t0 = time.perf_counter()  # only what is published needs the graph in memory here
+        targets = load_targets(args.graph, vocab.DATA_GRAPH, vocab.ONTOLOGY_GRAPH)
+        result["local_load_s"] = round(time.perf_counter() - t0, 1)
+        result["triples"] = {t.graph: t.count for t in targets}
+        log(f"loaded {result['triples']} in {result['local_load_s']} s")
+
+    def write() -> None:
+        result["load_average_after"] = load_average()
+        args.output.write_text(json.dumps({"runs": [*runs, result]}, indent=1, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="npt-kg-deploy-", dir=args.workdir) as tmp:
         for name in args.engines.split(","):
             reason = missing(name)
             if reason:
                 result["engines"][name] = {"skipped": reason}
                 continue
-            result["engines"][name] = measure_engine(name, args.graph, targets, Path(tmp))
-            args.output.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    args.output.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            paths = [path for path in PATHS if f"{name}:{path}" not in args.skip]
+            result["engines"][name] = {}
+            measure_engine(name, args.graph, targets, Path(tmp), paths, args, result["engines"][name], write)
+            write()
+    write()
     return 0
 
 

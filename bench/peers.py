@@ -332,6 +332,9 @@ MaxDirtyBuffers      = {dirty}
 MaxQueryMem          = 2G
 ThreadsPerQuery      = {threads}
 AsyncQueueMaxThreads = 10
+; bytes of log one transaction may write (default 50 MB): a staged publish swaps its graphs by one
+; MOVE, a transaction of the whole graph, which that default refuses above about a million triples
+TransactionAfterImageLimit = {txn_log_bytes}
 VectorSize           = 1000
 MaxVectorSize        = 1000000
 
@@ -424,13 +427,15 @@ def _sql_str(s: str) -> str:
 
 def start_virtuoso(workdir: Path, *, password: str | None = None, memory_mb: int = 2048,
                    max_rows: int = 10_000_000, max_exec_s: int = 0, threads: int = 2,
-                   anonymous_update: bool = False, ready_s: float = 120.0) -> VirtuosoEngine:
+                   anonymous_update: bool = False, ready_s: float = 120.0,
+                   txn_log_bytes: int = 2_000_000_000) -> VirtuosoEngine:
     """`virtuoso-t +foreground` with its own ini in `workdir`, SQL and HTTP on free loopback ports.
 
     dba gets `password` (random when None). The URLs: query `/sparql` (anonymous, read-only),
     update `/sparql-auth` and GSP `/sparql-graph-crud-auth`, both HTTP digest for dba.
     With `anonymous_update`, the SPARQL user gets SPARQL_UPDATE too (then `/sparql` and
     `/sparql-graph-crud` write without credentials; only for throwaway test servers).
+    `txn_log_bytes` is the most log one transaction may write (Virtuoso's own default is 50 MB).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "vsp").mkdir(exist_ok=True)
@@ -443,7 +448,8 @@ def start_virtuoso(workdir: Path, *, password: str | None = None, memory_mb: int
     ini.write_text(VIRTUOSO_INI.format(d=workdir.resolve(), load_dir=(workdir / "load").resolve(), host=HOST,
                                        sql_port=sql_port, http_port=http_port, buffers=buffers,
                                        buffers_mb=buffers * 8 // 1024, dirty=buffers * 3 // 4, threads=threads,
-                                       max_rows=max_rows, max_exec_s=max_exec_s), encoding="utf-8")
+                                       max_rows=max_rows, max_exec_s=max_exec_s, txn_log_bytes=txn_log_bytes),
+                   encoding="utf-8")
     exe = _which("virtuoso-t")
     banner = subprocess.run([exe, "-?"], capture_output=True, text=True)
     version = next((line.split()[1] for line in (banner.stdout + banner.stderr).splitlines()

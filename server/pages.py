@@ -173,8 +173,10 @@ def health() -> Response:
         "status": "ok",
         "version": __version__,
         "graph": {"path": str(st.config.graph), "built": st.config.graph_built},
-        "store": "disk" if st.config.store_dir else "memory",
+        "store": "remote" if st.config.remote else "disk" if st.config.store_dir else "memory",
     }
+    if st.config.remote is not None:
+        body["remote"] = st.config.remote.shown_url
     try:
         body["triples"] = counts()[""]
     except QueryError as exc:

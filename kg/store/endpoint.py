@@ -320,6 +320,15 @@ class Client:
         return Response(shown, err.code, {k.lower(): v for k, v in err.headers.items()}, error_body=body)
 
 
+def engine_name(server_header: str) -> str | None:
+    """Which engine answered, from its `Server` header (its time-limit parameter, its bulk path)."""
+    lowered = server_header.lower()
+    for name in ("virtuoso", "oxigraph", "fuseki", "graphdb", "qlever"):
+        if name in lowered:
+            return name
+    return None
+
+
 def error_text(resp: Response) -> str:
     """The start of an error answer, as one line of text."""
     text = resp.error_body.decode("utf-8", "replace")

@@ -13,7 +13,7 @@ import io
 import itertools
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,57 +30,16 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg import resources, vocab
+from kg import resources
 from kg.errors import UserError
 from kg.store.errors import NotAcceptable, QueryError, QuerySyntaxError
 from kg.store.load import load_dataset
 from kg.store.results import CHUNK_SIZE, DEFAULT_FORMATS, Formats, QueryResult, ResultFormat, ResultKind
+from kg.store.serialization import TsvRows, prefixes_for
 from kg.store.sparqltext import names_own_dataset
 from kg.store.stream import Writer, pull
 from kg.store.textindex import INDEX_NAME, TextIndex, build_index, uses_text_query
 from kg.store.textindex import rewrite as rewrite_text_queries
-
-
-class _TsvRows(io.RawIOBase):
-    """Solutions as SPARQL TSV, read lazily: the bridge that lets a row cap use native serializers.
-
-    pyoxigraph can only serialize a whole `QuerySolutions`; capping it means reading the
-    first N rows and feeding them, as TSV (whose cells are exactly the terms' N-Triples
-    text), back to pyoxigraph's streaming TSV parser.
-    """
-
-    def __init__(self, variables: Sequence[object], rows: Iterable[object]) -> None:
-        super().__init__()
-        self._parts = self._generate(variables, rows)
-        self._pending = memoryview(b"")
-
-    @staticmethod
-    def _generate(variables: Sequence[object], rows: Iterable[object]) -> Iterator[bytes]:
-        yield ("\t".join(str(v) for v in variables) + "\n").encode()
-        batch: list[str] = []
-        for solution in rows:
-            batch.append("\t".join("" if term is None else str(term) for term in solution))
-            if len(batch) >= 512:
-                yield ("\n".join(batch) + "\n").encode()
-                batch.clear()
-        if batch:
-            yield ("\n".join(batch) + "\n").encode()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        while not self._pending:
-            try:
-                self._pending = memoryview(next(self._parts))
-            except StopIteration:
-                return 0
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        # a view, not a copy: slicing bytes here copied the rest of the part on every read, quadratic
-        # in a part's size (seconds for rows that hold long literals, such as the derived lists)
-        self._pending = self._pending[n:]
-        return n
 
 
 def _graph_nodes(uris: Sequence[str]) -> list[NamedNode]:
@@ -136,33 +95,22 @@ def run_query(
     if isinstance(result, QuerySolutions):
         if max_rows is not None:
             # buffered: the parser's many small reads then cost no Python call each (half its time on long literals)
-            rows = io.BufferedReader(_TsvRows(result.variables, itertools.islice(result, max_rows)), 1 << 20)
+            rows = io.BufferedReader(TsvRows(result.variables, itertools.islice(result, max_rows)), 1 << 20)
             result = parse_query_results(rows, QueryResultsFormat.TSV)
         result.serialize(out, fmt)
     elif isinstance(result, QueryBoolean):
         out.write(result.serialize(format=fmt))
     else:
         assert isinstance(result, QueryTriples)
-        serialize(result, out, fmt, prefixes=_prefixes_for(fmt))
+        serialize(result, out, fmt, prefixes=prefixes_for(fmt))
     out.flush()
-
-
-def _prefixes_for(fmt: RdfFormat) -> dict[str, str] | None:
-    """Prefixes make Turtle, TriG and RDF/XML readable; other formats ignore or refuse them.
-
-    `id:` is left out: instance IRIs have slashes, which Turtle would have to escape in
-    every prefixed name (`id:state\\/AT`); full IRIs read better.
-    """
-    if fmt not in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML):
-        return None
-    return {p: ns for p, ns in vocab.PREFIXES.items() if ns != vocab.ID_NS}
 
 
 def dump_store(store: Store, fmt: RdfFormat, write: Callable[[bytes], None], *, graph: str | None = None,
                chunk_size: int = CHUNK_SIZE) -> None:
     """Push the dataset (or one named graph) serialized as `fmt` into `write`, chunk by chunk."""
     out = Writer(write, chunk_size)
-    prefixes = _prefixes_for(fmt)
+    prefixes = prefixes_for(fmt)
     if graph is not None:
         node = NamedNode(graph)
         quads = store.quads_for_pattern(None, None, None, node)

@@ -46,12 +46,12 @@ from pyoxigraph import (
 
 from kg import vocab
 from kg.store.base import describe_via_query
-from kg.store.endpoint import Client, EndpointError, EndpointTimeout, Response, error_text
+from kg.store.endpoint import Client, EndpointError, EndpointTimeout, Response, engine_name, error_text, shown_url
 from kg.store.errors import NotAcceptable, QueryError, QuerySyntaxError, QueryTimeout
+from kg.store.results import DEFAULT_FORMATS, Formats, QueryResult, ResultKind
 
 # One serializer bridge and one prefix table for local and remote answers alike.
-from kg.store.oxigraph import _prefixes_for, _TsvRows
-from kg.store.results import DEFAULT_FORMATS, Formats, QueryResult, ResultKind
+from kg.store.serialization import TsvRows, prefixes_for
 from kg.store.sparqltext import sparql_tokens
 from kg.store.stream import Writer, pull
 from kg.store.textindex import rewrite as rewrite_text_queries
@@ -68,15 +68,6 @@ _SOLUTIONS_ACCEPT = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples"
 _SOLUTION_TYPES = {"application/sparql-results+json", "application/json"}
 _GRAPH_TYPES = {"application/n-triples", "text/plain"}
-
-
-def engine_name(server_header: str) -> str | None:
-    """Which engine answered, from its `Server` header (for its per-request time limit)."""
-    lowered = server_header.lower()
-    for name in ("virtuoso", "oxigraph", "fuseki", "graphdb", "qlever"):
-        if name in lowered:
-            return name
-    return None
 
 
 def query_kind(sparql: str) -> ResultKind:
@@ -169,6 +160,11 @@ class RemoteSpec:
     graphs: tuple[str, ...] = DEFAULT_GRAPHS
     user: str | None = None
     password: str | None = field(default=None, repr=False)
+
+    @property
+    def shown_url(self) -> str:
+        """The query URL as /health and messages may show it: without any credentials."""
+        return shown_url(self.query_url)
 
     def open(self, *, timeout: float = 30.0) -> RemoteStore:
         return RemoteStore(self, timeout=timeout)
@@ -289,13 +285,13 @@ class RemoteStore:
                     capped: Iterable = itertools.chain(first, rows)
                     if max_rows is not None:
                         capped = itertools.islice(capped, max_rows)
-                    parse_query_results(_TsvRows(solutions.variables, capped), QueryResultsFormat.TSV).serialize(
+                    parse_query_results(TsvRows(solutions.variables, capped), QueryResultsFormat.TSV).serialize(
                         out, fmt)
                 else:
                     triples = parse(reader, RdfFormat.N_TRIPLES)
                     first = list(itertools.islice(triples, 1))
                     on_start(kind, fmt)
-                    serialize(itertools.chain(first, triples), out, fmt, prefixes=_prefixes_for(fmt))
+                    serialize(itertools.chain(first, triples), out, fmt, prefixes=prefixes_for(fmt))
             except (SyntaxError, ValueError, OSError) as exc:
                 raise self._broken(reader, exc) from None
             finally:
@@ -364,7 +360,7 @@ class RemoteStore:
         def produce(write: Callable[[bytes], None], on_start: Callable) -> None:
             on_start(ResultKind.GRAPH, format)
             out = Writer(write)
-            serialize(quads(), out, format, prefixes=_prefixes_for(format))
+            serialize(quads(), out, format, prefixes=prefixes_for(format))
             out.flush()
 
         _, _, chunks, _ = pull(produce, "npt-kg-remote-dump")

@@ -192,3 +192,50 @@ def test_a_missing_graph_file_is_named(tmp_path: Path, capsys) -> None:
     broken.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
     err = _fails(["publish", "--to", "http://127.0.0.1:9/store", "--graph", str(broken), "-q"], capsys)
     assert str(broken) in err
+
+
+# --- --bulk -----------------------------------------------------------------------------------------
+
+
+def test_bulk_publishing_into_oxigraph_replaces_the_graphs_with_exactly_the_built_ones(
+        engines, seed_graph: Path, capsys) -> None:
+    eng = engines["oxigraph"]
+    into, onto = vocab.DATA_GRAPH + "-bulk", vocab.ONTOLOGY_GRAPH + "-bulk"
+    assert eng.gsp_put(into, b"<urn:stray> <urn:p> <urn:o> .\n").status in (200, 201, 204)
+    for _ in range(2):  # twice: replaced, not added to
+        assert run_publish(eng, seed_graph, "--bulk", "--into-graph", into, "--ontology-graph", onto,
+                           "--chunk-triples", "500") == 0
+    assert "bulk loader" in capsys.readouterr().out
+    assert engine_triples(eng, into) == local_triples(seed_graph, vocab.DATA_GRAPH)
+    # the ontology's blank nodes (OWL restrictions, lists) survive: one request per graph
+    assert len(engine_triples(eng, onto)) == len(local_triples(seed_graph, vocab.ONTOLOGY_GRAPH))
+    assert not any("-staging-" in g for g in graph_names(eng))
+
+
+def test_bulk_is_refused_on_virtuoso_with_the_reason_and_nothing_is_written(
+        engines, seed_graph: Path, capsys, monkeypatch) -> None:
+    eng = engines["virtuoso"]
+    target = vocab.DATA_GRAPH + "-bulk-refused"
+    monkeypatch.setenv("NPT_KG_REMOTE_PASSWORD", eng.password or "")
+    code = npt_kg(["publish", "--to", eng.gsp_url, "--graph", str(seed_graph), "--user", eng.user or "dba",
+                   "-q", "--no-ontology", "--into-graph", target, "--bulk"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert "Virtuoso has no bulk load over HTTP" in err and eng.gsp_url in err and "nothing was published" in err
+    assert target not in graph_names(eng)
+
+
+def test_a_swap_too_large_for_virtuosos_transaction_log_names_the_setting_and_changes_nothing(
+        seed_graph: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    from bench.peers import missing, start_virtuoso
+
+    if reason := missing("virtuoso"):
+        pytest.skip(reason)
+    target = vocab.DATA_GRAPH + "-too-large"
+    # a log limit that each chunk of 100 triples fits in, and the MOVE of the whole graph does not
+    with start_virtuoso(tmp_path / "vt", txn_log_bytes=100_000) as eng:
+        monkeypatch.setenv("NPT_KG_REMOTE_PASSWORD", eng.password or "")
+        err = _fails(["publish", "--to", eng.gsp_url, "--graph", str(seed_graph), "--user", "dba", "-q",
+                      "--no-ontology", "--into-graph", target, "--chunk-triples", "100"], capsys)
+        assert "TransactionAfterImageLimit" in err and "--direct" in err and "nothing was changed" in err, err
+        assert not any(g == target or "-staging-" in g for g in graph_names(eng))

@@ -161,7 +161,7 @@ def test_data_is_streamed_from_the_engine_with_the_local_triples(servers, engine
 
 
 @pytest.mark.parametrize("engine_name", ["oxigraph", "virtuoso"])
-def test_linked_data_pages_and_health_answer_from_the_engine(servers, engine_name: str) -> None:
+def test_linked_data_pages_and_health_answer_from_the_engine(servers, published, engine_name: str) -> None:
     server = servers(engine_name)
     page = server.get("/id/state/AT", {"Accept": "text/html"})
     assert page.status == 200 and "Austria" in page.text
@@ -172,6 +172,7 @@ def test_linked_data_pages_and_health_answer_from_the_engine(servers, engine_nam
     health = json.loads(server.get("/health", {"Accept": "application/json"}).body)
     assert health["status"] == "ok"
     assert health["triples"] == json.loads(servers("local").get("/health").body)["triples"]
+    assert health["store"] == "remote" and health["remote"] == published(engine_name).query_url
 
 
 # --- the guards, in front of the engine ------------------------------------------------------------
@@ -252,7 +253,8 @@ def test_virtuoso_gets_the_time_limit_and_its_partial_answer_is_a_timeout(publis
 # --- the command -------------------------------------------------------------------------------------
 
 
-def test_serve_remote_runs_as_a_command_in_front_of_the_engine(published, tmp_path: Path) -> None:
+def test_serve_remote_runs_as_a_command_in_front_of_the_engine_without_showing_credentials(
+        published, tmp_path: Path) -> None:
     import os
     import signal
     import subprocess
@@ -265,7 +267,8 @@ def test_serve_remote_runs_as_a_command_in_front_of_the_engine(published, tmp_pa
     port = find_free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "npt-kg"), "serve", "--remote", eng.query_url,
+        with_credentials = eng.query_url.replace("http://", "http://reader:s3cret@")
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "npt-kg"), "serve", "--remote", with_credentials,
                                  "--host", LOOPBACK, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     try:
@@ -280,8 +283,11 @@ def test_serve_remote_runs_as_a_command_in_front_of_the_engine(published, tmp_pa
                 pass
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        assert json.loads(resp.body)["triples"] > 5000
+        health = json.loads(resp.body)
+        assert health["triples"] > 5000
+        assert health["store"] == "remote" and health["remote"] == eng.query_url
         assert f"in front of {eng.query_url}" in log.read_text()
+        assert "s3cret" not in resp.body.decode() + log.read_text()
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
