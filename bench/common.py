@@ -25,6 +25,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.store.sparqltext import query_form
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 SEEDS_DIR = ROOT / "seeds"
@@ -218,15 +220,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
-
-
-def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: which result format to ask for."""
-    body = "\n".join(ln for ln in sparql.splitlines() if not ln.lstrip().startswith("#"))
-    upper = body.upper()
-    positions = {f: upper.find(f) for f in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")}
-    found = {f: p for f, p in positions.items() if p >= 0}
-    return min(found, key=found.get) if found else "SELECT"
 
 
 def accept_for(sparql: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from pyoxigraph import QueryResultsFormat, QuerySolutions, Store
 
 from kg.store.library import NamedQuery
+from kg.store.sparqltext import query_form
 from kg.store.textindex import TextIndex, uses_text_query
 from kg.store.textindex import rewrite as rewrite_text_queries
 
@@ -36,8 +37,12 @@ def listing_name(sparql: str) -> str:
 
 
 def full_listing_text(query: NamedQuery) -> str | None:
-    """The text of `query`'s full listing with its default parameters, or None when it is not paged."""
-    if query.page_size is None:
+    """The text of `query`'s full listing with its default parameters, or None when it is not a paged table.
+
+    A paged CONSTRUCT (a page of papers' sub-graphs) has no CSV listing: its whole text is the
+    graph, which `/data` already streams.
+    """
+    if query.page_size is None or query_form(query.sparql) != "SELECT":
         return None
     return query.whole(query.bind())
 

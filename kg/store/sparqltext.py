@@ -57,3 +57,14 @@ def sparql_tokens(text: str) -> Iterator[Token]:
 def names_own_dataset(sparql: str) -> bool:
     """True when the query has FROM / FROM NAMED clauses (which must win over the union default)."""
     return any(t.kind == "word" and t.text.upper() == "FROM" for t in sparql_tokens(sparql))
+
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's first form keyword (a table or a graph comes back)."""
+    for t in sparql_tokens(sparql):
+        if t.kind == "word" and t.text.upper() in QUERY_FORMS:
+            return t.text.upper()
+    return "SELECT"

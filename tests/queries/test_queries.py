@@ -642,6 +642,23 @@ def test_search_finds_words_broken_across_source_lines(store: Store):
 # --- 15. paper sub-graph ---------------------------------------------------------------
 
 
+def test_paper_subgraph_without_a_paper_is_one_page_of_papers(store: Store):
+    def papers_in(sparql: str) -> set[str]:
+        results = store.query(sparql, use_default_graph_as_union=True)
+        assert isinstance(results, QueryTriples)
+        return {t.subject.value for t in results if t.predicate.value == vocab.RDF_NS + "type"
+                and t.object.value == vocab.NPT.WorkingPaper.value}
+
+    query = LIBRARY["paper-subgraph"]
+    assert query.page_size == 10
+    every = papers_in(query.bind())
+    assert len(every) == 3  # the seeds fit in the default page
+    first, second = papers_in(query.paged(limit=1)), papers_in(query.paged(limit=1, offset=1))
+    assert len(first) == len(second) == 1 and first != second and first | second <= every
+    # a paper given as the parameter is found wherever it sits in the page order
+    assert papers_in(query.paged(limit=1, text=query.bind({"paper": [C]}))) == {C}
+
+
 def test_paper_subgraph_holds_the_uk_paper_and_its_parts(store: Store):
     results = store.query(LIBRARY["paper-subgraph"].bind({"paper": [C]}), use_default_graph_as_union=True)
     assert isinstance(results, QueryTriples)
