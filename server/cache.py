@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -44,6 +45,14 @@ def content_hash(spec: StoreSpec) -> str:
     return digest.hexdigest()
 
 
+def _folder_id(folder: Path | None) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder) if folder is not None else None
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if st is not None else None
+
+
 class CachedStore:
     """A `GraphStore` answering repeated queries from memory; everything else goes to `inner`."""
 
@@ -51,6 +60,7 @@ class CachedStore:
                  max_entry_bytes: int = 32 << 20, listings: Path | None = None) -> None:
         self.inner = inner
         self.listings = listings
+        self._listings_id = _folder_id(listings)
         self.key = key
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
@@ -60,12 +70,20 @@ class CachedStore:
         self._size = 0
         self._lock = threading.Lock()
 
+    def _same_listings(self) -> bool:
+        """The listings folder is still the one of the store the workers opened.
+
+        Preparing the store again swaps in a new folder by rename while a running server keeps the
+        store it opened: its listings would then answer for another store than every other query.
+        """
+        return self._listings_id is not None and _folder_id(self.listings) == self._listings_id
+
     def query(self, sparql: str, *, formats: Formats = DEFAULT_FORMATS, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), timeout: float | None = None,
               max_rows: int | None = None) -> QueryResult:
         if (max_rows is None and formats.solutions == QueryResultsFormat.CSV and not default_graph_uris
                 and not named_graph_uris):
-            listing = find_listing(self.listings, sparql)
+            listing = find_listing(self.listings, sparql) if self._same_listings() else None
             if listing is not None:
                 result = QueryResult(ResultKind.SOLUTIONS, QueryResultsFormat.CSV, read_listing(listing))
                 result.cache_hit = True  # type: ignore[attr-defined]

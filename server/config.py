@@ -50,3 +50,9 @@ class ServerConfig:
 
     def store_spec(self) -> StoreSpec:
         return StoreSpec(graph=self.graph, store_dir=self.store_dir, ontology_files=self.ontology_files)
+
+    def worker_pool(self) -> WorkerPool:
+        """The query workers this config asks for (not started): one place that knows their settings."""
+        from server.workers import WorkerPool
+
+        return WorkerPool(self.store_spec(), size=self.workers, timeout=self.timeout, sandbox=self.sandbox)

@@ -62,15 +62,8 @@ def open_store(config: ServerConfig) -> GraphStore:
     the last two behind the result cache."""
     if config.remote is not None:  # the engine enforces nothing for us: the time limit is on each request
         return config.remote.open(timeout=config.timeout)
-    store: GraphStore
-    if config.use_workers:
-        from server.workers import WorkerPool
-
-        pool = config.pool or WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout,
-                                         sandbox=config.sandbox)
-        store = pool.start()
-    else:
-        store = config.store_spec().open()
+    store: GraphStore = ((config.pool or config.worker_pool()).start() if config.use_workers
+                         else config.store_spec().open())
     if config.cache_mb > 0:
         from kg.store.listings import LISTINGS_DIR
         from server.cache import CachedStore, content_hash

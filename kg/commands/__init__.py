@@ -111,14 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ontology", action="store_true", help="publish the data only")
     p.add_argument("--query-url", default=None, metavar="URL",
                    help="the engine's query endpoint, for the triple count (default: told from --to)")
-    p.add_argument("--update-url", default=None, metavar="URL",
-                   help="the engine's update endpoint, for the swap from the staging graph (default: told from --to)")
-    p.add_argument("--direct", action="store_true",
-                   help="replace the graphs in place, without a staging graph (faster; a failure leaves them "
-                        "half-written)")
-    p.add_argument("--bulk", action="store_true",
-                   help="through the engine's bulk loader over HTTP, in place (Oxigraph server: many times faster "
-                        "for large graphs; a failure leaves them half-written)")
+    how = p.add_mutually_exclusive_group()  # the staged swap (default, --update-url), in place, or bulk
+    how.add_argument("--update-url", default=None, metavar="URL",
+                     help="the engine's update endpoint, for the swap from the staging graph (default: told from --to)")
+    how.add_argument("--direct", action="store_true",
+                     help="replace the graphs in place, without a staging graph (faster; a failure leaves them "
+                          "half-written)")
+    how.add_argument("--bulk", action="store_true",
+                     help="through the engine's bulk loader over HTTP, in place (Oxigraph server: many times faster "
+                          "for large graphs; a failure leaves them half-written)")
     p.add_argument("--chunk-triples", type=int, default=100_000, help="triples per request (default: 100000)")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per request (default: 600)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

@@ -51,6 +51,8 @@ class UnitPrediction:
     treaties: set[str] = field(default_factory=set)
     #: label → the trigger phrase that produced it (shown with --details)
     why: dict[str, str] = field(default_factory=dict)
+    #: where its measure types' phrases stand when not in its own words ("list lead", "sub-items", "theme")
+    typed_from: str = ""
 
 
 def _local(iri: str) -> str:
@@ -79,6 +81,7 @@ def predictions(facts: PaperFacts) -> dict[str, UnitPrediction]:
         p.addressees |= {_actor(e) for e in m.addressees}
         for t, phrase in m.triggers.items():
             p.why.setdefault(_local(t), phrase)
+        p.typed_from = p.typed_from or m.typed_from
         if m.fallback:
             p.measure_types = (p.measure_types - {_local(fallback_m)}) | {_local(fallback_m)}
     for r in facts.risks:
@@ -118,6 +121,7 @@ class Scorer:
         self.units = 0
         self.measures = 0
         self.fallbacks = 0
+        self.typed_from: dict[str, int] = defaultdict(int)
         self.type_count = 0
         self.papers = 0
         self.unread: list[str] = []
@@ -137,6 +141,8 @@ class Scorer:
                 self.measures += 1
                 self.type_count += len(p.measure_types)
                 self.fallbacks += "other-measure" in p.measure_types
+                if p.typed_from:
+                    self.typed_from[p.typed_from] += 1
             wrong = {}
             for f in FIELDS:
                 gs, ps = set(g[f]), set(getattr(p, f))
@@ -165,6 +171,10 @@ class Scorer:
             "measure_detection": self.measure.prf(),
             "measures": self.measures,
             "fallback_share": round(self.fallbacks / self.measures, 4) if self.measures else 0.0,
+            # measures typed by words outside their own (npt:evidenceFrom): "theme" is the paper's
+            # title or section heading, a guess a little better than "other measure"
+            "typed_from_share": {k: round(v / self.measures, 4) for k, v in sorted(self.typed_from.items())}
+            if self.measures else {},
             "types_per_measure": round(self.type_count / self.measures, 4) if self.measures else 0.0,
             "fields": fields,
         }
@@ -257,13 +267,18 @@ def _fmt(v: dict) -> str:
     return f"{v['precision']:.3f} {v['recall']:.3f} {v['f1']:.3f}"
 
 
+def _typed_from(rep: dict) -> str:
+    share = rep.get("typed_from_share", {})
+    return " / ".join(f"{share.get(k, 0.0):.1%}" for k in ("list lead", "sub-items", "theme"))
+
+
 def render_text(split: str, rep: dict) -> str:
     lines = [f"== {split}: {rep['papers']} papers, {rep['units']} units, {rep['measures']} measures predicted"
              + (f"; not read: {', '.join(rep['unread_papers'])}" if rep["unread_papers"] else "")]
     md = rep["measure_detection"]
     lines.append(f"measure detection        P R F1 {_fmt(md)}")
     lines.append(f"fallback to other-measure {rep['fallback_share']:.1%}   types per measure "
-                 f"{rep['types_per_measure']:.2f}")
+                 f"{rep['types_per_measure']:.2f}   typed from " + _typed_from(rep))
     for f in FIELDS:
         d = rep["fields"][f]
         lines.append(f"{f:<16} micro P R F1 {_fmt(d['micro'])}   macro {_fmt(d['macro'])}")
@@ -289,8 +304,8 @@ def render_markdown(result: dict) -> str:
            f"Commit `{prov['commit']}`, tree {'clean' if prov['clean_tree'] else 'NOT clean'}.", "",
            "| split | papers | units | measure detection F1 | measure types P / R / F1 (macro F1) "
            "| risk types P / R / F1 (macro F1) | addressees P / R / F1 | treaties P / R / F1 "
-           "| fallback | types per measure |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "| fallback | typed from the lead / sub-items / theme | types per measure |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for split, rep in result["splits"].items():
         f = rep["fields"]
 
@@ -301,7 +316,8 @@ def render_markdown(result: dict) -> str:
 
         out.append(f"| {split} | {rep['papers']} | {rep['units']} | {rep['measure_detection']['f1']:.2f} "
                    f"| {cell('measure_types', True)} | {cell('risk_types', True)} | {cell('addressees')} "
-                   f"| {cell('treaties')} | {rep['fallback_share']:.1%} | {rep['types_per_measure']:.2f} |")
+                   f"| {cell('treaties')} | {rep['fallback_share']:.1%} | {_typed_from(rep)} "
+                   f"| {rep['types_per_measure']:.2f} |")
     out.append("")
     for split, rep in result["splits"].items():
         langs = rep.get("by_language", {})

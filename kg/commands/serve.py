@@ -101,7 +101,6 @@ def run(args: argparse.Namespace) -> int:
         _say(f"store at {args.store_dir}: {manifest.get('triples')} triples, loaded {manifest.get('loaded_at')}")
 
     from server.config import ServerConfig
-    from server.workers import WorkerPool
 
     config = ServerConfig(
         graph=graph,
@@ -127,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
 
     if remote is None:  # the workers open the store while the web side (Flask: most of a second) is imported
-        config.pool = WorkerPool(config.store_spec(), size=config.workers, timeout=config.timeout)
+        config.pool = config.worker_pool()
         config.pool.launch()
 
     from server.app import close_app, create_app
@@ -153,4 +152,6 @@ def run(args: argparse.Namespace) -> int:
         server.close()
         if apps:
             close_app(apps[0])
+        elif config.pool is not None:  # the app never came up: the workers launched for it go too
+            config.pool.close()
     return 0

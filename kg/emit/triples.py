@@ -516,8 +516,10 @@ def _measure_triples(iri: str, parts: list[Part], doc: str, shared: SharedEntiti
         for r in m.mitigates:
             yield line(s, NPT.mitigates, node(r))
     triggers = {c: phrase for _, m in measures for c, phrase in m.triggers.items()}
+    # the measure types' phrases may stand outside the measure's words (its lead, sub-items, the theme)
+    context = {t: m.typed_from for _, m in measures if m.typed_from for t in m.types}
     concepts = [*dict.fromkeys(typed or first.types), *dict.fromkeys(r for _, m in measures for r in m.mitigates)]
-    yield from _evidence_triples(s, iri, triggers, concepts)
+    yield from _evidence_triples(s, iri, triggers, concepts, context)
     if not several:
         return
     yield from _only_in_some(iri, "proposes", parts, exprs)
@@ -535,8 +537,19 @@ def _measure_triples(iri: str, parts: list[Part], doc: str, shared: SharedEntiti
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list[str]) -> Iterator[str]:
-    """Why a measure or risk has each of its types: the concept and the words that matched its trigger."""
+#: Where a type's phrase stands when not in the measure's own words (MeasureFact.typed_from): the
+#: value of npt:evidenceFrom, and how the evidence's labels say it.
+_CONTEXT_LABELS = {
+    "list lead": ("the list's lead", "所属列表的引导语"),
+    "sub-items": ("its sub-items", "其下各分项"),
+    "theme": ("the paper's title or section heading", "文件标题或章节标题"),
+}
+
+
+def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list[str],
+                      context: dict[str, str] | None = None) -> Iterator[str]:
+    """Why a measure or risk has each of its types: the concept and the words that matched its trigger,
+    and, when those words are not the measure's own, where they stand (`npt:evidenceFrom`)."""
     for concept in concepts:
         phrase = triggers.get(concept)
         if not phrase:
@@ -546,8 +559,15 @@ def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list
         yield line(e, A, NPT.TypeEvidence)
         yield line(e, NPT.evidenceFor, node(concept))
         yield line(e, NPT.triggerPhrase, zh(phrase) if _CJK.search(phrase) else en(phrase))
-        yield line(e, RDFS.label, en(f"why: {phrase}"))
-        yield line(e, RDFS.label, zh(f"依据：{phrase}"))
+        where = (context or {}).get(concept)
+        if where:
+            label_en, label_zh = _CONTEXT_LABELS[where]
+            yield line(e, NPT.evidenceFrom, plain(where))
+            yield line(e, RDFS.label, en(f"why: {phrase} (in {label_en})"))
+            yield line(e, RDFS.label, zh(f"依据：{phrase}（见{label_zh}）"))
+        else:
+            yield line(e, RDFS.label, en(f"why: {phrase}"))
+            yield line(e, RDFS.label, zh(f"依据：{phrase}"))
 
 
 def _risk_triples(iri: str, parts: list[Part], doc: str, exprs: dict[str, str], several: bool) -> Iterator[str]:

@@ -462,16 +462,20 @@ class Extractor:
             # an item of a report's contents names what to report on, not a step to take
             types, fallback = list(lead.report), False
             triggers = {t: lead.triggers.get(t, "") for t in types}
+            typed_from = "list lead"
         else:
+            typed_from = ""
             named = self._select(self._type_spans(own, found, masked), own)
             matched = self._purpose_scope(own, self._report_scope(own, named))
             triggers = _phrases(own, matched)
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
                 triggers = dict(lead.triggers)
+                typed_from = "list lead"
             if not matched and self._theme[0]:  # the paper's theme, rather than "other measure"
                 matched, triggers = dict(self._theme[0]), dict(self._theme[1])
                 self._themed.add(u.iri)
+                typed_from = "theme"
             types = list(matched)
             fallback = not types
             if fallback:
@@ -497,7 +501,7 @@ class Extractor:
             iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
             fallback=fallback, addressees=addressees,
             treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
-            mitigates=sorted(set(risks) - {rs.fallback}), triggers=triggers,
+            mitigates=sorted(set(risks) - {rs.fallback}), triggers=triggers, typed_from=typed_from,
         )
 
     def _type_spans(self, own: str, found: list[Match], masked: str) -> dict[str, tuple[int, int]]:
@@ -556,7 +560,7 @@ class Extractor:
         if not count:
             return
         ranked = sorted(count, key=lambda t: (-count[t], t))[:self.cues.max_types]
-        m.types, m.fallback = sorted(ranked), False
+        m.types, m.fallback, m.typed_from = sorted(ranked), False, "sub-items"
         m.triggers = {t: next(s.triggers.get(t, "") for s in steps if t in s.types) for t in ranked}
 
     def _title_theme(self, title: str) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:

@@ -71,6 +71,10 @@ class MeasureFact:
     mitigates: list[str]
     #: type or risk-type IRI → the trigger phrase (as printed) that gave it: why the measure is typed so
     triggers: dict[str, str] = field(default_factory=dict)
+    #: where the phrases behind its measure types stand when not in its own words: "list lead" (the
+    #: lead its list hangs from), "sub-items" (the steps it introduces), "theme" (the paper's title or
+    #: its section's heading); "" for its own words
+    typed_from: str = ""
 
 
 @dataclass

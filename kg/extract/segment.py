@@ -23,7 +23,9 @@ import contextlib
 import hashlib
 import logging
 import marshal
+import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -115,24 +117,66 @@ class _ShardedFreq:
         self._freq[key] = value
 
 
+def _cache_dir() -> Path:
+    """This user's cache folder for the split dictionary, made private (0700).
+
+    Not the shared temporary directory: a file another user planted there under the predictable
+    name would decide how every Chinese text is segmented. `$XDG_CACHE_HOME` (or `~/.cache`), as
+    the XDG base directory spec says; a few lines rather than a dependency (platformdirs) for one
+    folder on the platforms the project runs on.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "npt-kg"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _read_cache(path: Path, valid: Any) -> Any:
+    """The marshalled value in `path` when it is ours, private and well formed (`valid(value)`), else None."""
+    try:
+        with path.open("rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return None
+            value = marshal.load(f)
+        return value if valid(value) else None
+    except Exception:  # a cache is only a shortcut: anything wrong with it means make it again
+        return None
+
+
+def _valid_shards(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)
+            and isinstance(value[1], int)
+            and all(isinstance(k, str) and isinstance(v, bytes) for k, v in value[0].items()))
+
+
+def _valid_frequencies(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)
+            and isinstance(value[1], int)
+            and all(isinstance(k, str) and isinstance(v, int) for k, v in value[0].items()))
+
+
 def _shard_file() -> Path:
-    """Where the split dictionary is kept: beside jieba's own cache, named for the dictionary file."""
+    """Where the split dictionary is kept: in this user's cache, named for the dictionary file."""
     dict_file = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)  # the default dictionary, used here
     st = dict_file.stat()
     key = f"{sys.version}|{jieba.__version__}|{dict_file}|{st.st_size}|{st.st_mtime_ns}"  # marshal is per version
     tag = hashlib.sha1(key.encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"npt-kg-jieba-{tag}.shards"
+    try:
+        return _cache_dir() / f"jieba-{tag}.shards"
+    except OSError:  # no writable home: a private folder of this user's in the temporary directory
+        folder = Path(tempfile.gettempdir()) / f"npt-kg-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder / f"jieba-{tag}.shards"
 
 
 def _sharded_dictionary() -> tuple[dict[str, bytes], int]:
     """(first character → marshalled shard, total frequency), made once from jieba's dictionary and cached."""
     path = _shard_file()
-    try:
-        with path.open("rb") as f:
-            shards, total = marshal.load(f)
+    cached = _read_cache(path, _valid_shards)
+    if cached is not None:
+        shards, total = cached
         return shards, total
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
     jieba.setLogLevel(logging.WARNING)
     full = jieba.Tokenizer()
     full.initialize()
@@ -140,7 +184,7 @@ def _sharded_dictionary() -> tuple[dict[str, bytes], int]:
     for word, freq in full.FREQ.items():
         by_first.setdefault(word[:1], {})[word] = freq
     shards = {ch: marshal.dumps(words) for ch, words in by_first.items()}
-    with contextlib.suppress(OSError):  # a read-only temporary directory: make it again next time
+    with contextlib.suppress(OSError):  # a read-only cache folder: make it again next time
         write_atomically(path, marshal.dumps((shards, full.total)))
     return shards, full.total
 
@@ -162,13 +206,11 @@ def _user_frequencies(shards: dict[str, bytes], total: int, words: list[str]) ->
     split dictionary, named for both.
     """
     tag = hashlib.sha1("\n".join([_shard_file().name, *words]).encode()).hexdigest()[:12]
-    path = Path(tempfile.gettempdir()) / f"npt-kg-jieba-words-{tag}.marshal"
-    try:
-        with path.open("rb") as f:
-            freqs, after = marshal.load(f)
+    path = _shard_file().with_name(f"jieba-words-{tag}.marshal")
+    cached = _read_cache(path, _valid_frequencies)
+    if cached is not None:
+        freqs, after = cached
         return freqs, after
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
     t = jieba.Tokenizer()
     t.FREQ, t.total, t.initialized = _ShardedFreq(shards), total, True  # type: ignore[assignment]
     for w in words:

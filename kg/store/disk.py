@@ -109,8 +109,11 @@ def prepare_disk_store(
         store.optimize()
         # on this store, not the one in memory: the bytes the served engine writes (GROUP_CONCAT's
         # order, ties in an ORDER BY) follow the store's own iteration order
-        write_listings(store, fresh / LISTINGS_DIR, load_library().values(), TextIndex(fresh / INDEX_NAME),
-                       on_progress=on_progress)
+        index = TextIndex(fresh / INDEX_NAME)
+        try:
+            write_listings(store, fresh / LISTINGS_DIR, load_library().values(), index, on_progress=on_progress)
+        finally:
+            index.close()
         triples = len(store)
         del store
         manifest = {

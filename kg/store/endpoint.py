@@ -284,7 +284,10 @@ class Client:
                 try:
                     raw = self._opener.open(req, timeout=remaining)
                 except urllib.error.HTTPError as err:
-                    if err.code == 401 and attempt == 0 and self.user is not None and not auth:  # GET was open
+                    # a streamed body (publish --bulk) is spent after one attempt: sending it again would
+                    # put an empty or partial graph; the refusal is reported instead
+                    resendable = data is None or isinstance(data, (bytes, bytearray))
+                    if err.code == 401 and attempt == 0 and self.user is not None and not auth and resendable:
                         scheme = (err.headers.get("WWW-Authenticate") or "").split(" ", 1)[0].lower()
                         err.read()
                         if scheme in ("basic", "digest"):

@@ -137,6 +137,13 @@ class TextIndex:
         )
         return [iri for (iri,) in rows]
 
+    def close(self) -> None:
+        """Close this thread's connection (the others close with their threads)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
     def warm(self) -> None:
         """Load the segmenter now rather than on the first search."""
         query_words("核")

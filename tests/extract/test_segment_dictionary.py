@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import marshal
 from pathlib import Path
 
 import jieba
@@ -21,7 +21,7 @@ def _clauses() -> list[str]:
 @pytest.fixture
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The segmenter with its dictionary cache in an empty directory, and made again afterwards as before."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(segment, "_tokenizer", None)
     segment._clause_boundaries.cache_clear()
     yield tmp_path
@@ -44,7 +44,22 @@ def test_clauses_are_cut_as_by_jieba_with_its_whole_dictionary(fresh_cache: Path
             assert list(ours.cut(clause, HMM=False)) == list(full.cut(clause, HMM=False)), (made, clause)
             assert list(ours.tokenize(clause, mode="search", HMM=False)) == \
                 list(full.tokenize(clause, mode="search", HMM=False)), (made, clause)
-    assert len(list(fresh_cache.glob("npt-kg-jieba-*"))) == 2  # the split dictionary and the names' frequencies
+    # the split dictionary and the names' frequencies, in this user's private cache folder
+    assert len(list((fresh_cache / "npt-kg").glob("jieba-*"))) == 2
+    assert (fresh_cache / "npt-kg").stat().st_mode & 0o077 == 0
+
+
+def test_a_cache_file_others_can_write_or_that_is_malformed_is_made_again(fresh_cache: Path) -> None:
+    made = segment._sharded_dictionary()
+    path = segment._shard_file()
+    planted = marshal.dumps(({"核": marshal.dumps({"核": 1})}, 1))
+    path.write_bytes(planted)
+    path.chmod(0o666)  # writable by anyone: not trusted
+    assert segment._sharded_dictionary()[1] == made[1]
+    for wrong in (marshal.dumps(["not", "a", "dictionary"]), marshal.dumps(({"核": 1}, 1)), b"\x00garbage"):
+        path.write_bytes(wrong)
+        path.chmod(0o600)
+        assert segment._sharded_dictionary()[1] == made[1]  # made again, no traceback
 
 
 def test_a_shard_is_read_only_when_a_clause_needs_it() -> None:

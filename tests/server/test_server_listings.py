@@ -99,3 +99,25 @@ def test_a_store_prepared_by_an_older_version_is_reloaded_not_refused(tmp_path: 
     again = prepare_disk_store(store_dir, graph)
     assert again["version"] == first["version"] and read_manifest(store_dir) == again
     assert any((store_dir / LISTINGS_DIR).iterdir())
+
+
+def test_a_listing_is_not_served_once_the_store_was_prepared_again(tmp_path: Path, prepared: tuple[Path, Path],
+                                                                   waitress_server) -> None:
+    graph, _ = prepared
+    store_dir = tmp_path / "store"
+    prepare_disk_store(store_dir, graph)
+    app = create_app(ServerConfig(graph=graph, store_dir=store_dir, workers=1))
+    try:
+        server = waitress_server(app)
+        path = "/queries/measures-by-type?all=1"
+        assert server.get(path, headers=CSV).header("X-Cache") == "hit"
+        # the store prepared anew under the running server (a new folder swapped in by rename)
+        swapped = tmp_path / "new"
+        prepare_disk_store(swapped, graph)
+        old = tmp_path / "old"
+        store_dir.rename(old)
+        swapped.rename(store_dir)
+        again = server.get(path, headers=CSV)
+        assert again.status == 200 and again.header("X-Cache") == "miss"  # the engine, of the store it opened
+    finally:
+        close_app(app)
