@@ -222,6 +222,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def marked_section(text: str, name: str) -> str:
+    """The `<!-- name:begin -->` … `<!-- name:end -->` section of `text` (another tool writes it), or ""."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    a, b = text.find(begin), text.find(end)
+    return text[a:b + len(end)] if a != -1 and b > a else ""
+
+
+def replace_marked(text: str, name: str, section: str) -> str:
+    """`text` with its `name` section replaced by `section` (which carries the markers), or appended."""
+    old = marked_section(text, name)
+    if old:
+        return text.replace(old, section.strip("\n"), 1)
+    return text.rstrip("\n") + "\n\n" + section.strip("\n") + "\n"
+
+
 def accept_for(sparql: str) -> str:
     return GRAPH_ACCEPT if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else SELECT_ACCEPT
 

@@ -50,6 +50,7 @@ from bench.common import (
     count_json_results,
     git_clean,
     machine_info,
+    marked_section,
     npt_kg_command,
     pss_mb,
 )
@@ -685,8 +686,8 @@ def _write(res: dict, out: Path, t0: float) -> None:
     write_atomically(out / "results.json", json.dumps(res, indent=1, ensure_ascii=False) + "\n")
     results_md = out / "results.md"
     old = results_md.read_text(encoding="utf-8") if results_md.is_file() else ""
-    a, b = old.find("<!-- eval:begin -->"), old.find("<!-- eval:end -->")
-    kept = "\n" + old[a:b + len("<!-- eval:end -->")] + "\n" if a != -1 and b > a else ""  # written by make eval
+    # the sections other tools write: build speed (bench.pdf) and the extraction's scores (make eval)
+    kept = "".join(f"\n{sec}\n" for sec in (marked_section(old, "pdf"), marked_section(old, "eval")) if sec)
     write_atomically(results_md, render(res) + kept)
 
 

@@ -1,9 +1,10 @@
 """Build speed from PDF files and from the same papers as text: `python -m bench.pdf`.
 
-Writes bench/pdf.json and bench/pdf.md. The corpus is made here: papers of 2–4 pages (the
-test papers of tests/read/samples.py, English and Chinese, lengthened and renumbered) written
-as UN-style PDFs by tests/read/unpdf.py and as the text a PDF tool gives. Each size is built in
-a fresh interpreter (`bench.buildrun`), PDFs and text alike, so the two rows compare the readers.
+Writes bench/pdf.json, bench/pdf.md and the build-speed section of bench/results.md. The
+corpus is made here: papers of 2–4 pages (the test papers of tests/read/samples.py, English and
+Chinese, lengthened and renumbered) written as UN-style PDFs by tests/read/unpdf.py and as the
+text a PDF tool gives. Each size is built in a fresh interpreter (`bench.buildrun`), PDFs and
+text alike, so the two rows compare the readers.
 
 The PDF reader is pypdfium2 with the project's own layout step; it was chosen by measuring
 pypdfium2, pypdf, pdfminer.six and pdfplumber on such pages (kg/read/pdf.py says why).
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH_DIR, ROOT, machine_info
+from bench.common import BENCH_DIR, ROOT, machine_info, replace_marked
 
 sys.path.insert(0, str(ROOT))  # tests/read/ holds the paper makers
 
@@ -118,7 +119,7 @@ def render(res: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.pdf")
-    p.add_argument("--sizes", type=int, nargs="+", default=[100, 400])
+    p.add_argument("--sizes", type=int, nargs="+", default=[400, 1600])
     p.add_argument("--workdir", type=Path, default=BENCH_DIR / "out" / "pdf")
     p.add_argument("--out", type=Path, default=BENCH_DIR)
     args = p.parse_args(argv)
@@ -155,7 +156,26 @@ def main(argv: list[str] | None = None) -> int:
            "linearity": {"pdf": linearity("PDF"), "text": linearity("text")}}
     (args.out / "pdf.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     (args.out / "pdf.md").write_text(render(res), encoding="utf-8")
+    results = args.out / "results.md"
+    old = results.read_text(encoding="utf-8") if results.is_file() else ""
+    results.write_text(replace_marked(old, "pdf", results_section(res)), encoding="utf-8")
     return 0
+
+
+def results_section(res: dict) -> str:
+    """The build-speed rows beside the query benchmarks in bench/results.md (the whole run is in pdf.md)."""
+    m = res["machine"]
+    lines = ["<!-- pdf:begin -->", "## Build speed: PDF and text", "",
+             f"Written by `python -m bench.pdf` (part of `make bench`); artifact `bench/pdf.json`, details in "
+             f"[pdf.md](pdf.md). Commit `{m['commit']}` (tree {'clean' if res['tree_clean'] else 'NOT clean'}), "
+             f"{m['date']}, load average {m['load_average']} at the start.", "",
+             "| input | jobs | papers | papers/s | target | met |", "|---|---|---|---|---|---|"]
+    for row in res["rows"]:
+        lines.append(f"| {row['input']} | {row.get('jobs', 1)} | {row['papers']} | {row['papers_per_s']:.1f} | "
+                     f"≥ {row['target']:.0f} | {'yes' if row['met'] else 'no'} |")
+    lines += ["", f"Linearity (one process, larger size over smaller): PDF {res['linearity']['pdf']:.2f}, "
+              f"text {res['linearity']['text']:.2f}.", "<!-- pdf:end -->"]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
