@@ -95,39 +95,58 @@ class Page:
 
 @contextlib.contextmanager
 def browser(timeout: float = 30.0) -> Iterator[Page]:
-    """A headless Chromium with a throwaway profile, and a websocket to its first tab."""
-    with tempfile.TemporaryDirectory(prefix="npt-kg-chromium-", ignore_cleanup_errors=True) as profile:
-        proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            port = _devtools_port(proc, Path(profile), timeout)
-            tab = _first_tab(port, timeout)
-            ws = websocket.create_connection(tab, timeout=timeout, suppress_origin=True)
+    """A headless Chromium with a throwaway profile, and a websocket to its first tab.
+
+    Its stderr goes to a file, not a pipe nobody reads while it runs: a chatty start fills a
+    pipe's buffer and Chromium then blocks before it opens the DevTools port. A start that still
+    opens no port is tried once more with a fresh profile before the test fails.
+    """
+    for attempt in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="npt-kg-chromium-", ignore_cleanup_errors=True) as profile:
+            log_path = Path(profile) / "stderr.log"
+            with log_path.open("w") as log:
+                proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                                        stdout=subprocess.DEVNULL, stderr=log, text=True)
             try:
-                yield Page(ws)
+                try:
+                    port = _devtools_port(proc, Path(profile), timeout, log_path)
+                except _NoPort:
+                    if attempt == 1:
+                        continue
+                    raise RuntimeError("chromium did not open its DevTools port: "
+                                       + log_path.read_text(errors="replace")[-500:]) from None
+                tab = _first_tab(port, timeout)
+                ws = websocket.create_connection(tab, timeout=timeout, suppress_origin=True)
+                try:
+                    yield Page(ws)
+                finally:
+                    ws.close()
+                return
             finally:
-                ws.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(10)
 
 
-def _devtools_port(proc: subprocess.Popen[str], profile: Path, timeout: float) -> int:
+class _NoPort(Exception):
+    """Chromium is running but has not written its DevTools port."""
+
+
+def _devtools_port(proc: subprocess.Popen[str], profile: Path, timeout: float, log_path: Path) -> int:
     """Chromium writes the port it chose to DevToolsActivePort in the profile."""
     marker = profile / "DevToolsActivePort"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            tail = proc.stderr.read()[-500:] if proc.stderr else ""
+            tail = log_path.read_text(errors="replace")[-500:]
             raise RuntimeError(f"chromium exited with {proc.returncode}: {tail}")
         with contextlib.suppress(OSError, ValueError, IndexError):
             return int(marker.read_text().splitlines()[0])
         time.sleep(0.05)
-    raise RuntimeError("chromium did not open its DevTools port")
+    raise _NoPort()
 
 
 def _first_tab(port: int, timeout: float) -> str:
