@@ -27,6 +27,10 @@ that they can be told apart from what was read from the papers (docs/data-model.
   to the type proposed most across the graph, then to the first IRI);
 - `?paper npt:proposesMeasureOfType ?type` for each type (and every broader type) of the
   measures a paper proposes, a few per paper instead of a walk over every measure;
+- per state and measure type, an `npt:ProposerSummary` of the papers proposing a measure of
+  that type (or a narrower one) that the state submitted or that were submitted on behalf of a
+  coalition it belongs to (`states-proposing-measure-type`): the join of every such paper with
+  its submitters and every coalition member grows faster than the corpus, the summaries do not;
 - the two summaries over the whole corpus that no index makes cheap, because their
   answer lists every paper (and, for measure types, every item): per state,
   `npt:paperCount` / `npt:paperList` / `npt:roleList` (`states-in-several-papers`), and
@@ -135,6 +139,10 @@ _PAPER_RISK_TYPES = f"""{_PREFIXES}
 SELECT ?paper ?risk ?type WHERE {{ GRAPH {_DATA} {{ ?paper npt:identifies ?risk . ?risk npt:riskType ?type }} }}"""
 _PAPER_MEETINGS = f"""{_PREFIXES}
 SELECT ?paper ?meeting WHERE {{ GRAPH {_DATA} {{ ?paper a npt:WorkingPaper ; npt:submittedTo ?meeting }} }}"""
+_PAPER_SUBMITTERS = f"""{_PREFIXES}
+SELECT ?paper ?state WHERE {{ ?paper npt:submittedBy ?state }}"""
+_PAPER_COALITION_MEMBERS = f"""{_PREFIXES}
+SELECT ?paper ?state WHERE {{ ?paper npt:onBehalfOf ?coalition . ?coalition npt:hasMember ?state }}"""
 _PAPER_NAMES = f"""{_PREFIXES}
 SELECT ?paper ?paperName WHERE {{ GRAPH {_DATA} {{ ?paper a npt:WorkingPaper . {_PAPER_NAME} }} }}"""
 
@@ -176,6 +184,39 @@ def proposed_types(store: Store) -> Iterator[Quad]:
     prop = vocab.NPT.proposesMeasureOfType
     for row in _solutions(store, _PROPOSED_TYPES):
         yield Quad(row["paper"], prop, row["type"], graph)
+
+
+def proposer_summaries(store: Store, proposed: list[Quad]) -> Iterator[Quad]:
+    """Per state and measure type, its papers proposing that type or a narrower one (`proposed`: the
+    npt:proposesMeasureOfType quads), as submitter or as a member of the coalition a paper is for."""
+    graph = NamedNode(vocab.DERIVED_GRAPH)
+    npt = vocab.NPT
+    roles: tuple[tuple[str, str], ...] = (("submitter", _PAPER_SUBMITTERS), ("coalition member", _PAPER_COALITION_MEMBERS))
+    states_of: dict = defaultdict(list)                          # paper -> [(state, role)]
+    for role, sparql in roles:
+        result = store.query(sparql, use_default_graph_as_union=True)
+        assert isinstance(result, QuerySolutions)
+        for row in result:
+            states_of[row["paper"]].append((row["state"], role))
+    names = {row["paper"]: row["paperName"].value for row in _solutions(store, _PAPER_NAMES)}
+    doc_ns = vocab.ID_NS + "doc/"
+    cells: dict = defaultdict(lambda: (set(), set()))           # (state, type) -> (papers, roles)
+    for quad in proposed:
+        paper, type_ = quad.subject, quad.object
+        for state, role in states_of.get(paper, ()):
+            papers, in_roles = cells[(state, type_)]
+            papers.add(paper)
+            in_roles.add(role)
+    order = [role for role, _ in roles]
+    for (state, type_), (papers, in_roles) in cells.items():
+        summary = NamedNode(f"{vocab.ID_NS}proposers/{_local(type_)}/{_local(state)}")
+        listed = sorted(names.get(p) or (p.value[len(doc_ns):] if p.value.startswith(doc_ns) else "") for p in papers)
+        yield Quad(summary, vocab.RDF.type, npt.ProposerSummary, graph)
+        yield Quad(summary, npt.summaryOf, state, graph)
+        yield Quad(summary, npt.summaryType, type_, graph)
+        yield Quad(summary, npt.paperCount, _int(len(papers)), graph)
+        yield Quad(summary, npt.paperList, Literal(", ".join(listed)), graph)
+        yield Quad(summary, npt.roleList, Literal(", ".join(r for r in order if r in in_roles)), graph)
 
 
 def summaries(store: Store) -> Iterator[Quad]:
@@ -297,8 +338,9 @@ def _sorted(joined: str, sep: str) -> str:
 
 def derive(store: Store) -> list[Quad]:
     """Every derived quad for the data and ontology graphs in `store` (not yet added)."""
-    return [*type_closure(store), *paper_counts(store), *proposed_types(store), *summaries(store),
-            *explore_statistics(store)]
+    proposed = list(proposed_types(store))
+    return [*type_closure(store), *paper_counts(store), *proposed, *proposer_summaries(store, proposed),
+            *summaries(store), *explore_statistics(store)]
 
 
 def materialize(store: Store) -> int:

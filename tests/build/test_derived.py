@@ -110,6 +110,33 @@ def test_state_summaries_count_the_papers_naming_each_state(store: Store) -> Non
         assert set(names.value.split(", ")) == {p.value.rsplit("/", 1)[1] for p in papers}  # no symbols printed
 
 
+def test_proposer_summaries_give_each_state_its_papers_per_measure_type(store: Store) -> None:
+    npt = vocab.NPT
+    expected: dict[tuple, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for paper in subjects(store, TYPE, npt.WorkingPaper):
+        in_role = {s: {"submitter"} for s in objects(store, paper, npt.submittedBy)}
+        for c in objects(store, paper, npt.onBehalfOf):
+            for s in objects(store, c, npt.hasMember):
+                in_role.setdefault(s, set()).add("coalition member")
+        for t in objects(store, paper, npt.proposesMeasureOfType, DERIVED):
+            for s, roles in in_role.items():
+                expected[(s, t)][0].add(paper)
+                expected[(s, t)][1].update(roles)
+    assert any(len(roles) == 2 for _, roles in expected.values())  # the seeds have a submitter in its own coalition
+    summaries = subjects(store, TYPE, npt.ProposerSummary, DERIVED)
+    assert len(summaries) == len(expected)
+    for summary in summaries:
+        [state] = objects(store, summary, npt.summaryOf, DERIVED)
+        [type_] = objects(store, summary, npt.summaryType, DERIVED)
+        papers, roles = expected[(state, type_)]
+        [count] = objects(store, summary, npt.paperCount, DERIVED)
+        [names] = objects(store, summary, npt.paperList, DERIVED)
+        [role_list] = objects(store, summary, npt.roleList, DERIVED)
+        assert int(count.value) == len(papers)
+        assert names.value.split(", ") == sorted(p.value.rsplit("/", 1)[1] for p in papers)
+        assert role_list.value.split(", ") == [r for r in ("submitter", "coalition member") if r in roles]
+
+
 def test_reloading_recomputes_rather_than_adds(tmp_path: Path, store: Store) -> None:
     from kg.build.derived import materialize
 
