@@ -49,6 +49,25 @@ def test_clauses_are_cut_as_by_jieba_with_its_whole_dictionary(fresh_cache: Path
     assert (fresh_cache / "npt-kg").stat().st_mode & 0o077 == 0
 
 
+def test_word_boundaries_are_those_of_jiebas_cut_and_search_modes(fresh_cache: Path) -> None:
+    """Where words begin (the default cut) and end (also inside compounds: the search mode's n-grams)."""
+    Extractor(Gazetteer.load(), load_lexicon())
+    full = jieba.Tokenizer()
+    full.initialize()
+    for w in sorted(segment._user_words):
+        full.add_word(w)
+    inside = 0
+    for clause in _clauses():
+        starts, pos = {0}, 0
+        for w in full.cut(clause, HMM=False):
+            pos += len(w)
+            starts.add(pos)
+        ends = starts | {b for _w, _a, b in full.tokenize(clause, mode="search", HMM=False)}
+        inside += len(ends - starts)
+        assert segment._clause_boundaries(clause) == (frozenset(starts), frozenset(ends)), clause
+    assert inside > 100  # compounds whose parts are words are common: the second set is not the first
+
+
 def test_a_cache_file_others_can_write_or_that_is_malformed_is_made_again(fresh_cache: Path) -> None:
     made = segment._sharded_dictionary()
     path = segment._shard_file()
