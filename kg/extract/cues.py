@@ -30,6 +30,7 @@ class Cues:
     report_leads: list[re.Pattern[str]]
     report_type: str
     report_verb: re.Pattern[str]  # a step that opens with a report: what follows is what to report on
+    report_opening: re.Pattern[str]  # a step whose first words ask for information: a reporting step
     step_break: re.Pattern[str]  # what ends one step and begins another within a unit (；, 'and to')
     purpose: re.Pattern[str]  # what opens the purpose of a step (，以…, 'with a view to')
     headings: list[tuple[str, re.Pattern[str]]]
@@ -63,6 +64,7 @@ class Cues:
     impersonal_call: re.Pattern[str]  # "It is essential that …": a paragraph that asks without a speaker
     always_inherited: frozenset[str]
     generic_types: frozenset[str]
+    umbrella_types: frozenset[str]  # fields, not steps: narrowed by the context to one of their narrower types
     max_types: int
 
     @classmethod
@@ -80,6 +82,7 @@ class Cues:
             report_leads=[re.compile(x) for x in d.get("report_leads", [])],
             report_type=vocab.MEASURE_TYPE_NS + d.get("report_leads_type", "transparency-and-reporting"),
             report_verb=re.compile(d.get("report_verbs", "(?!)").replace("…", "[^，。；;]{0,24}")),
+            report_opening=re.compile(d.get("report_openings", "(?!)").replace("…", "[^，。；;]{0,24}")),
             step_break=re.compile(d.get("step_breaks", "(?!)")),
             purpose=re.compile(d.get("purpose_markers", "(?!)")),
             headings=[(c["kind"], re.compile(c["pattern"])) for c in d["headings"]],
@@ -120,6 +123,7 @@ class Cues:
             impersonal_call=re.compile(d.get("impersonal_calls", "(?!)")),
             always_inherited=frozenset(d.get("always_inherited_addressees", [])),
             generic_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("generic_measure_types", [])),
+            umbrella_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("umbrella_measure_types", [])),
             max_types=int(d.get("max_measure_types", 3)),
         )
 

@@ -468,6 +468,9 @@ class Extractor:
             named = self._select(self._type_spans(own, found, masked), own)
             matched = self._purpose_scope(own, self._report_scope(own, named))
             triggers = _phrases(own, matched)
+            matched, narrowed = self._narrowed(matched, lead)
+            for t, phrase in narrowed.items():
+                triggers[t] = phrase
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
                 triggers = dict(lead.triggers)
@@ -528,14 +531,41 @@ class Extractor:
         forces" asks for a report, not for de-alerting; "… and to place it under verification" is a
         second step)."""
         rt = self.cues.report_type
+        opening = self.cues.report_opening.match(own, len(own) - len(own.lstrip()))
+        if opening is not None and rt not in matched:  # "Describe their doctrines …": a report, on doctrines
+            matched = {rt: opening.span(), **matched}
         if rt not in matched or len(matched) < 2:
             return matched
-        head = self.cues.report_verb.search(own, 0, self.REPORT_OPENING)
+        head = opening or self.cues.report_verb.search(own, 0, self.REPORT_OPENING)
         if head is None or self.cues.step_break.search(own, 0, head.start()):
             return matched
         brk = self.cues.step_break.search(own, head.end())
         end = brk.start() if brk else len(own)
         return {t: s for t, s in matched.items() if t == rt or not (head.end() <= s[0] < end)}
+
+    def _narrowed(self, matched: dict[str, tuple[int, int]], lead: Lead | None
+                  ) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+        """An umbrella type a step names by its general words ("peaceful uses", "risk reduction") is the
+        narrower one its list's lead, else its section or paper, is about: the context says which of
+        the narrower ones is meant. (The narrower types, with the context's words that gave them.)"""
+        ancestors = self.lex.measures._ancestors
+        context = [(lead.measure_types, lead.triggers)] if lead is not None and lead.measure_types else []
+        if self._theme[0]:
+            context.append(self._theme)
+        if not context or not any(t in self.cues.umbrella_types for t in matched):
+            return matched, {}
+        out: dict[str, tuple[int, int]] = {}
+        phrases: dict[str, str] = {}
+        for t, span in matched.items():
+            narrower: list[str] = []
+            for types, words in context if t in self.cues.umbrella_types else ():
+                narrower = [c for c in types if t in ancestors.get(c, ())]
+                if narrower:
+                    phrases.update({c: words.get(c, "") for c in narrower})
+                    break
+            for c in narrower or [t]:
+                out.setdefault(c, span)
+        return out, {c: p for c, p in phrases.items() if c in out and c not in matched}
 
     def _purpose_scope(self, own: str, matched: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
         """The types of what a step is, not of what it is for: those named only after a purpose marker
