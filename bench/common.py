@@ -364,7 +364,8 @@ class Server:
         return self.start_seconds
 
     def wait_until_idle(self, limit: float = 900.0) -> float:
-        """Wait until every query worker is up and idle (after a time limit killed one); return the seconds.
+        """Wait until every query worker is up and idle (after a start, or after a time limit killed one),
+        and the start's background work is done; return the seconds.
 
         The server replaces a worker it stopped at its time limit in the background; at large scale
         the new worker needs a while to load the store, and a query timed meanwhile would measure
@@ -379,7 +380,8 @@ class Server:
                 body = json.loads(resp.read() or b"{}")
                 conn.close()
                 workers = body.get("workers") or {}
-                if resp.status == 200 and (not workers or workers.get("idle", 0) >= workers.get("size", 1)):
+                if resp.status == 200 and (not workers or (workers.get("idle", 0) >= workers.get("size", 1)
+                                                           and workers.get("started", True))):
                     break
             except (OSError, ValueError, http.client.HTTPException):
                 pass

@@ -248,6 +248,8 @@ class WorkerPool:
         self._spare: _Worker | None = None
         self.last_replacement_ms: float | None = None
         self._started = threading.Event()
+        #: set once the start's background work (the other workers, the spare, the segmenter) is done
+        self._warmed = threading.Event()
         self._first: _Worker | None = None
 
     # -- lifecycle
@@ -271,8 +273,11 @@ class WorkerPool:
                     self._await_ready(worker, raise_errors=False, as_spare=i >= self.size)
             finally:
                 self._started.set()
-            if self._text_index is not None:
-                self._text_index.warm()
+            try:
+                if self._text_index is not None:
+                    self._text_index.warm()
+            finally:
+                self._warmed.set()
 
         index = self.spec.index_path()
         if index is not None and index.exists():
@@ -445,6 +450,8 @@ class WorkerPool:
             "alive": sum(1 for w in workers if w.pid is not None and w.alive()),
             "idle": self._idle.qsize(),
             "restarts": self.restarts,
+            # the background work of the start is over: the workers, the spare and the segmenter are loaded
+            "started": self._warmed.is_set(),
             "spare": self._spare.pid if self._spare is not None else None,
             "last_replacement_ms": self.last_replacement_ms,
             "pids": sorted(w.pid for w in workers if w.pid is not None),

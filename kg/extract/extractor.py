@@ -603,12 +603,10 @@ class Extractor:
         return spans, _phrases(title, spans)
 
     def _select(self, matched: dict[str, tuple[int, int]], own: str) -> dict[str, tuple[int, int]]:
-        """The types a step is of: generic and umbrella ones only when alone, then those of the longest phrases."""
-        specific = {t: span for t, span in matched.items()
-                    if t not in self.cues.generic_types and t not in self.cues.umbrella_types}
-        umbrella = {t: span for t, span in matched.items() if t in self.cues.umbrella_types}
-        if specific or umbrella:  # an umbrella type is narrowed by the context later: not merely generic
-            matched = specific or umbrella
+        """The types a step is of: generic ones only when alone, then those of the longest phrases."""
+        specific = {t: span for t, span in matched.items() if t not in self.cues.generic_types}
+        if specific:
+            matched = specific
         if len(matched) > self.cues.max_types:
             def words(span: tuple[int, int]) -> int:  # the length of the matched phrase
                 return len(re.sub(r"\s", "", own[span[0]:span[1]]))

@@ -297,9 +297,12 @@ def test_measure_types_shared_by_several_papers(store: Store):
         assert row["paperCount"] == str(len(papers))
 
 
-def test_shared_measure_types_name_the_items(store: Store):
+def test_shared_measure_types_count_the_measures_and_their_types_list_the_items(store: Store):
     rows = by(select(store, "shared-measure-types"), "type")
-    items = {t.removeprefix(vocab.MEASURE_TYPE_NS): split(r["items"], "; ") for t, r in rows.items()}
+    lists = {q.subject.value: q.object.value for q in store.quads_for_pattern(None, vocab.NPT.itemList, None)}
+    items = {t.removeprefix(vocab.MEASURE_TYPE_NS): split(lists[t], "; ") for t in rows}
+    for t, r in rows.items():
+        assert r["measureCount"] == str(len(split(lists[t], "; "))), t
     assert items["no-first-use"] == {f"{NAME[A]} 20(d)", f"{NAME[B]} 12(h)(三)"}
     assert items["test-ban"] == {f"{NAME[A]} 19(m)", f"{NAME[C]} 5(b)"}
     assert items["fissile-material-cut-off"] == {f"{NAME[A]} 19(n)", f"{NAME[C]} 5(c)"}

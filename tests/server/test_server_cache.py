@@ -111,6 +111,10 @@ def test_a_killed_worker_is_replaced_by_the_spare_at_once(tmp_path: Path, spec: 
     pool = WorkerPool(StoreSpec(graph=spec.graph, store_dir=tmp_path / "store"), size=1, timeout=30).start()
     try:
         assert pool.wait_started(120)  # start returns with one worker ready; the spare joins after
+        deadline = time.monotonic() + 60
+        while not pool.stats()["started"]:  # then the segmenter loads: the start's work is over
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         before = pool.stats()
         assert before["spare"] is not None and before["spare"] not in before["pids"]
         os.kill(before["pids"][0], signal.SIGKILL)
