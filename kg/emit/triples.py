@@ -517,7 +517,8 @@ def _measure_triples(iri: str, parts: list[Part], doc: str, shared: SharedEntiti
             yield line(s, NPT.mitigates, node(r))
     triggers = {c: phrase for _, m in measures for c, phrase in m.triggers.items()}
     # the measure types' phrases may stand outside the measure's words (its lead, sub-items, the theme)
-    context = {t: m.typed_from for _, m in measures if m.typed_from for t in m.types}
+    context = {t: m.type_from.get(t) or m.typed_from for _, m in measures for t in m.types
+               if m.type_from.get(t) or m.typed_from}
     concepts = [*dict.fromkeys(typed or first.types), *dict.fromkeys(r for _, m in measures for r in m.mitigates)]
     yield from _evidence_triples(s, iri, triggers, concepts, context)
     if not several:

@@ -457,6 +457,7 @@ class Extractor:
         """
         ms, rs = self.lex.measures, self.lex.risks
         triggers: dict[str, str] = {}
+        type_from: dict[str, str] = {}
         named: dict[str, tuple[int, int]] = {}  # the types its own words name, before the report's scope
         if lead is not None and lead.report is not None:
             # an item of a report's contents names what to report on, not a step to take
@@ -469,8 +470,9 @@ class Extractor:
             matched = self._purpose_scope(own, self._report_scope(own, named))
             triggers = _phrases(own, matched)
             matched, narrowed = self._narrowed(matched, lead)
-            for t, phrase in narrowed.items():
+            for t, (phrase, where) in narrowed.items():
                 triggers[t] = phrase
+                type_from[t] = where
             if not matched and lead is not None and lead.measure_types:
                 matched = dict(lead.measure_types)
                 triggers = dict(lead.triggers)
@@ -505,6 +507,7 @@ class Extractor:
             fallback=fallback, addressees=addressees,
             treaties=[e for e in u.mentions if e.kind == "treaty"], articles=list(u.articles),
             mitigates=sorted(set(risks) - {rs.fallback}), triggers=triggers, typed_from=typed_from,
+            type_from={t: w for t, w in type_from.items() if t in types},
         )
 
     def _type_spans(self, own: str, found: list[Match], masked: str) -> dict[str, tuple[int, int]]:
@@ -544,24 +547,27 @@ class Extractor:
         return {t: s for t, s in matched.items() if t == rt or not (head.end() <= s[0] < end)}
 
     def _narrowed(self, matched: dict[str, tuple[int, int]], lead: Lead | None
-                  ) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+                  ) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[str, str]]]:
         """An umbrella type a step names by its general words ("peaceful uses", "risk reduction") is the
         narrower one its list's lead, else its section or paper, is about: the context says which of
-        the narrower ones is meant. (The narrower types, with the context's words that gave them.)"""
+        the narrower ones is meant. (The narrower types, with the context's words that gave them and
+        where those stand.)"""
         ancestors = self.lex.measures._ancestors
-        context = [(lead.measure_types, lead.triggers)] if lead is not None and lead.measure_types else []
+        context: list[tuple[dict[str, tuple[int, int]], dict[str, str], str]] = []
+        if lead is not None and lead.measure_types:
+            context.append((lead.measure_types, lead.triggers, "list lead"))
         if self._theme[0]:
-            context.append(self._theme)
+            context.append((self._theme[0], self._theme[1], "theme"))
         if not context or not any(t in self.cues.umbrella_types for t in matched):
             return matched, {}
         out: dict[str, tuple[int, int]] = {}
-        phrases: dict[str, str] = {}
+        phrases: dict[str, tuple[str, str]] = {}
         for t, span in matched.items():
             narrower: list[str] = []
-            for types, words in context if t in self.cues.umbrella_types else ():
+            for types, words, where in context if t in self.cues.umbrella_types else ():
                 narrower = [c for c in types if t in ancestors.get(c, ())]
                 if narrower:
-                    phrases.update({c: words.get(c, "") for c in narrower})
+                    phrases.update({c: (words.get(c, ""), where) for c in narrower})
                     break
             for c in narrower or [t]:
                 out.setdefault(c, span)
@@ -678,7 +684,8 @@ class Extractor:
             before = masked[max(0, m.start - _REACH):m.start]
             if self.cues.call_before.search(before):
                 return True
-            if _opens_clause(before) and self.cues.modal_after.match(masked, m.end):
+            if _opens_clause(before) and (self.cues.modal_after.match(masked, m.end)
+                                          or self.cues.relative_subject.match(masked, m.end)):
                 return True
             if (m.entity.kind, m.entity.key) in self._authors and _opens_clause(before) \
                     and self.cues.operative_open.match(masked, m.end):

@@ -75,6 +75,9 @@ class MeasureFact:
     #: lead its list hangs from), "sub-items" (the steps it introduces), "theme" (the paper's title or
     #: its section's heading); "" for its own words
     typed_from: str = ""
+    #: per type, where its phrase stands when that differs from `typed_from` (an umbrella type a step
+    #: names, narrowed by its list's lead or theme: the narrower type's phrase stands there)
+    type_from: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
