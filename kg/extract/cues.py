@@ -58,6 +58,7 @@ class Cues:
     subject_after: re.Pattern[str]
     object_before: re.Pattern[str]
     modal_after: re.Pattern[str]
+    view_open: re.Pattern[str]  # an item that opens with a view ("Reaffirms …", 重申…), not a request
     relative_subject: re.Pattern[str]  # "States that have not done so should": a subject, its clause, its modal
     groups: NameMatcher
     #: 尚未…的[国家]: a group named by its relative clause (the pattern, the clause words that exclude it, the group)
@@ -123,6 +124,7 @@ class Cues:
                              for c in d.get("relative_groups", [])],
             impersonal_call=re.compile(d.get("impersonal_calls", "(?!)")),
             relative_subject=re.compile(d.get("relative_subjects", "(?!)")),
+            view_open=re.compile(f"\\s*(?:{d.get('view_openings', '(?!)')})"),
             always_inherited=frozenset(d.get("always_inherited_addressees", [])),
             generic_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("generic_measure_types", [])),
             umbrella_types=frozenset(vocab.MEASURE_TYPE_NS + t for t in d.get("umbrella_measure_types", [])),

@@ -379,6 +379,10 @@ class Extractor:
             if kind != "measure":
                 risks.extend(self._narrative_risks(u, p.lead, str(p.number)))
             lead = self._lead(p.lead, kind, found=found, masked=masked)
+            # a list of measures only because its items mostly open with a request ("The Group: (a) Calls
+            # upon …"): an item that opens with a view instead ("(b) Reaffirms …") states the view
+            lead.views_apart = kind == "measure" and not self.cues.classify_lead(p.lead.strip(), p.lead + heading) \
+                and not self.cues.is_report_lead(p.lead)
             u.addressees = list(lead.addressees)
             self._items(p.items, u, kind, lead, heading, unique, marks, items, measures, risks, npt_paper)
         return PaperFacts(
@@ -424,7 +428,10 @@ class Extractor:
             found, masked = self.scan(u, own, npt_paper)
             out_items.append(u)
             m = None
-            if kind == "measure":
+            if kind == "measure" and lead.views_apart and self.cues.view_open.match(own) \
+                    and not self._calls(masked, found):
+                risks.extend(self._narrative_risks(u, own, it.path))
+            elif kind == "measure":
                 m = self._measure(u, own, it.path, lead, found, masked)
                 measures.append(m)
                 u.addressees = list(m.addressees)

@@ -160,5 +160,7 @@ class Lead:
     addressees: list[Entity] = field(default_factory=list)
     #: measure type → the lead's words that gave it
     triggers: dict[str, str] = field(default_factory=dict)
+    #: a list of measures only by its items' openings: an item that opens with a view is no measure
+    views_apart: bool = False
 
 
