@@ -207,6 +207,13 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def killed_from_outside(self) -> bool:
+        """Whether the process ended by SIGKILL that the pool did not send (the pool's own kills go
+        through `kill`, after which nothing is sent to it): not a crash of the engine on a query."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(1)
+        return self.process.returncode == -signal.SIGKILL
+
     def kill(self) -> None:
         with contextlib.suppress(OSError):
             self.process.kill()
@@ -484,7 +491,8 @@ class WorkerPool:
         limit = self.timeout if timeout is None else timeout
         return time.monotonic() + limit, limit
 
-    def _stream(self, worker: _Worker, request: msg.Request, deadline: float, limit: float) -> QueryResult:
+    def _stream(self, worker: _Worker, request: msg.Request, deadline: float, limit: float,
+                retry: bool = True) -> QueryResult:
         """Send `request`, wait for the result to start and its first chunk, and stream the rest."""
         try:
             worker.send(request)
@@ -502,7 +510,12 @@ class WorkerPool:
             self._replace(worker)
             raise QueryTimeout(f"query stopped after {limit:g} s, this endpoint's time limit") from None
         except _Died:
+            killed = worker.killed_from_outside()
             self._replace(worker)
+            if killed and retry and time.monotonic() < deadline:
+                # SIGKILLed by someone else (an operator, the OOM killer) before its answer began: the
+                # query is read-only and did not fail, so it runs once more on another worker
+                return self._stream(self._acquire(deadline), request, deadline, limit, retry=False)
             raise StoreUnavailable("the query engine stopped while evaluating this query", query_fault=True) from None
 
         def chunks() -> Iterator[bytes]:

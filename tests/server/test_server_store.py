@@ -274,7 +274,10 @@ def test_a_replacement_worker_serves_the_graph_the_pool_started_with(tmp_path: P
         pool.close()
 
 
-def test_a_worker_dying_mid_query_is_reported_and_replaced(tmp_path: Path) -> None:
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_worker_crashing_mid_query_is_reported_as_the_querys_fault_and_replaced(tmp_path: Path) -> None:
     import signal
     import threading
 
@@ -283,12 +286,31 @@ def test_a_worker_dying_mid_query_is_reported_and_replaced(tmp_path: Path) -> No
     pool = WorkerPool(StoreSpec(graph=write_sample(tmp_path / "g")), size=1, timeout=60.0).start()
     try:
         [pid] = pool.stats()["pids"]
-        threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()
+        threading.Timer(0.5, os.kill, (pid, signal.SIGSEGV)).start()  # as the engine's stack overflow ends it
         with pytest.raises(StoreUnavailable) as err:
-            pool.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }").read()
+            pool.query(HEAVY).read()
         assert err.value.query_fault
         body = pool.query("ASK { ?s ?p ?o }", timeout=60).read()
         assert json.loads(body)["boolean"] is True
         assert pool.stats()["restarts"] == 1 and pid not in pool.stats()["pids"]
+    finally:
+        pool.close()
+
+
+def test_a_query_whose_worker_is_killed_from_outside_runs_again_on_another(tmp_path: Path) -> None:
+    import signal
+    import threading
+
+    from kg.store import QueryTimeout
+
+    pool = WorkerPool(StoreSpec(graph=write_sample(tmp_path / "g")), size=1, timeout=60.0).start()
+    try:
+        [pid] = pool.stats()["pids"]
+        threading.Timer(0.5, os.kill, (pid, signal.SIGKILL)).start()  # an operator, the OOM killer
+        # not reported as the query's fault: it runs again on the replacement (which reaches the limit)
+        with pytest.raises(QueryTimeout):
+            pool.query(HEAVY, timeout=4).read()
+        assert pool.stats()["restarts"] == 2 and pid not in pool.stats()["pids"]
+        assert json.loads(pool.query("ASK { ?s ?p ?o }", timeout=60).read())["boolean"] is True
     finally:
         pool.close()
