@@ -559,7 +559,7 @@ class Extractor:
         narrower one its list's lead, else its section or paper, is about: the context says which of
         the narrower ones is meant. (The narrower types, with the context's words that gave them and
         where those stand.)"""
-        ancestors = self.lex.measures._ancestors
+        scheme = self.lex.measures
         context: list[tuple[dict[str, tuple[int, int]], dict[str, str], str]] = []
         if lead is not None and lead.measure_types:
             context.append((lead.measure_types, lead.triggers, "list lead"))
@@ -572,7 +572,7 @@ class Extractor:
         for t, span in matched.items():
             narrower: list[str] = []
             for types, words, where in context if t in self.cues.umbrella_types else ():
-                narrower = [c for c in types if t in ancestors.get(c, ())]
+                narrower = [c for c in types if scheme.is_narrower(c, t)]
                 if narrower:
                     phrases.update({c: (words.get(c, ""), where) for c in narrower})
                     break

@@ -96,6 +96,10 @@ class Scheme:
         # a phrase right after a negation is renounced, not named (不首先使用 "no first use" names no risk)
         self._negated = re.compile(f"(?:{negations})\\s*$") if negations else None
 
+    def is_narrower(self, narrower: str, than: str) -> bool:
+        """Whether concept `narrower` lies under `than` (skos:broader, any number of steps)."""
+        return than in self._ancestors.get(narrower, ())
+
     def _ancestors_of(self, iri: str) -> set[str]:
         seen: set[str] = set()
         todo = list(self.concepts[iri].broader)
