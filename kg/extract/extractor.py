@@ -381,8 +381,9 @@ class Extractor:
             lead = self._lead(p.lead, kind, found=found, masked=masked)
             # a list of measures only because its items mostly open with a request ("The Group: (a) Calls
             # upon …"): an item that opens with a view instead ("(b) Reaffirms …") states the view
+            openings = [it.own_text for it in p.items]
             lead.views_apart = kind == "measure" and not self.cues.classify_lead(p.lead.strip(), p.lead + heading) \
-                and not self.cues.is_report_lead(p.lead)
+                and not self.cues.is_report_lead(p.lead) and self.cues.is_operative_list(openings)
             u.addressees = list(lead.addressees)
             self._items(p.items, u, kind, lead, heading, unique, marks, items, measures, risks, npt_paper)
         return PaperFacts(

@@ -246,3 +246,60 @@ def test_a_paragraph_under_recommendations_that_opens_with_a_step_is_a_measure(e
     p = _en([para(1, "Establish a subsidiary body on nuclear disarmament verification."),
              para(2, "Austria remains committed to these goals.")])
     assert [m.path for m in extractor.extract(p).measures] == ["1"]
+
+
+def test_a_step_that_opens_by_asking_for_information_is_a_report_on_what_it_names(extractor: Extractor) -> None:
+    p = _en([para(1, "The Group calls upon the nuclear-weapon States to:", [
+        item("a", "Describe their nuclear doctrines and any change made to them;", 1, "1(a)"),
+        item("b", "Provide information on their holdings of fissile material for nuclear weapons;", 2, "1(b)"),
+        item("c", "Reduce the role of nuclear weapons in their doctrines.", 3, "1(c)")])])
+    a, b, c = extractor.extract(p).measures
+    assert a.types == b.types == [MT + "transparency-and-reporting"]
+    assert MT + "transparency-and-reporting" not in c.types
+
+
+def test_an_english_lead_listing_what_reports_include_types_its_items_as_reports(extractor: Extractor) -> None:
+    p = _en([para(1, "The nuclear-weapon States are encouraged to submit national reports at each session "
+                     "that include, as far as possible:", [
+                         item("a", "The number of their deployed and non-deployed delivery vehicles;", 1, "1(a)"),
+                         item("b", "Measures taken to lower the alert levels of their forces.", 2, "1(b)")])])
+    measures = {m.path: m for m in extractor.extract(p).measures}
+    assert measures["1(a)"].types == measures["1(b)"].types == [MT + "transparency-and-reporting"]
+
+
+def test_an_umbrella_type_takes_the_narrower_type_its_lead_names(extractor: Extractor) -> None:
+    p = _en([para(1, "The Group urges all States to strengthen technical cooperation, in particular by:", [
+        item("a", "Promoting the peaceful uses of nuclear energy in developing countries.", 1, "1(a)")])],
+        heading="Background")
+    (m,) = extractor.extract(p).measures
+    assert m.types == [MT + "peaceful-uses-cooperation"]
+    assert m.type_from == {MT + "peaceful-uses-cooperation": "list lead"}  # the evidence says where the word is
+
+
+def test_an_item_that_states_a_view_in_a_list_of_requests_is_no_measure(extractor: Extractor) -> None:
+    p = _en([para(1, "The Group:", [
+        item("a", "Reaffirms that comprehensive safeguards agreements are the verification standard;", 1, "1(a)"),
+        item("b", "Calls upon all States to conclude an additional protocol;", 2, "1(b)"),
+        item("c", "Urges States to bring their safeguards agreements into force.", 3, "1(c)")])],
+        heading="Safeguards")
+    assert [m.path for m in extractor.extract(p).measures] == ["1(b)", "1(c)"]
+    # under a heading of recommendations, the same opening asks the Conference to reaffirm: a measure
+    q = _en([para(1, "Austria recommends that the Review Conference:", [
+        item("a", "Reaffirm that comprehensive safeguards agreements are the verification standard.", 1, "1(a)")])])
+    assert [m.path for m in extractor.extract(q).measures] == ["1(a)"]
+
+
+def test_a_subject_with_a_relative_clause_before_its_modal_is_called_upon(extractor: Extractor) -> None:
+    p = _en([para(1, "All States that have not yet done so should sign and ratify the Comprehensive "
+                     "Nuclear-Test-Ban Treaty."),
+             para(2, "States that still operate old small quantities protocols should amend them."),
+             para(3, "States that have conducted nuclear tests carried a heavy responsibility.")],
+            heading="Background")
+    assert [m.path for m in extractor.extract(p).measures] == ["1", "2"]
+
+
+def test_nuclear_weapons_inside_a_nuclear_weapon_free_zone_are_no_trigger(extractor: Extractor) -> None:
+    p = paper(paragraphs=[para(1, "建议审议大会：", [
+        item("a", "敦促核武器国家撤回对各无核武器区条约议定书的保留；", 1, "1(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert MT + "ending-forward-deployment" not in m.types
