@@ -34,7 +34,7 @@ from typing import TypeVar
 from kg import vocab
 from kg.emit import SharedEntities, expression_iri, shared_lines, turtle_body, turtle_prefixes, work_lines
 from kg.errors import PaperError, UserError
-from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon
+from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon, load_typer
 from kg.extract.facts import HeaderFacts, MeetingFact
 from kg.read import ParsedPaper, ParseWarning, parse_file
 from kg.util.atomic import atomic_file
@@ -269,20 +269,22 @@ def build_graph(
     on_warning: Callable[[str], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    model: Path | str | None = None,
 ) -> BuildSummary:
     """Build the graph of `paths` (files or directories) into `output` (Turtle).
 
     A file that is not a readable working paper is skipped with a warning; under `strict` it
     raises `kg.errors.PaperError`, and any warning raises `UserError`. On an error the output
     is left untouched. `jobs` > 1 reads and extracts papers in that many processes; the output
-    is the same file, byte for byte, as with one.
+    is the same file, byte for byte, as with one. `model`: the measure-type model's file (default:
+    the one shipped; "none": the trigger phrases alone).
     """
     t0 = time.perf_counter()
     output = Path(output)
     files = collect_paths(paths)
     summary = BuildSummary(output=str(output))
     gazetteer = Gazetteer.load()
-    extractor = Extractor(gazetteer, load_lexicon())
+    extractor = Extractor(gazetteer, load_lexicon(), typer=load_typer(model))
 
     # Pass 1: read every paper, fail before writing, learn coalitions and settle document IRIs.
     docs: list[str] = []

@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=_jobs, default=1,
                    help="processes that read and extract papers (default: 1; 0: one per core); "
                         "the output is the same with any number")
+    p.add_argument("--model", default=None, metavar="FILE",
+                   help="the measure-type model (default: the one shipped, trained on bench/eval/dev; "
+                        "'none': the trigger phrases alone)")
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, query page and linked data")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
@@ -176,6 +179,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", type=Path, default=None,
                    help="replace (or add) the eval section of this Markdown file, e.g. bench/results.md")
     p.add_argument("--check", action="store_true", help="exit 1 when the held-out targets are not met")
+    p.add_argument("--model", default=None, metavar="FILE",
+                   help="the measure-type model (default: the one shipped, trained on bench/eval/dev; "
+                        "'none': the trigger phrases alone)")
+
+    p = sub.add_parser("train", help="fit the measure-type model on annotated papers (bench/eval/dev)")
+    p.add_argument("--set", type=Path, default=DEFAULT_EVAL_SET,
+                   help=f"the evaluation set: a folder with dev/ and heldout/ (default: {DEFAULT_EVAL_SET})")
+    p.add_argument("--split", choices=["dev", "heldout"], default="dev",
+                   help="the papers to learn from (default: dev; heldout is refused)")
+    p.add_argument("-o", "--out", type=Path, default=resources.data_file("measure-types.model.json"),
+                   help="where to write the model (default: the one the builder ships, kg/data/)")
+    p.add_argument("--cross", action="store_true",
+                   help="instead, score each batch of writers with a model fitted on the others (BATCHES.json)")
+    p.add_argument("--json", type=Path, default=None, help="with --cross: write the scores as JSON here")
 
     p = sub.add_parser("plot", help="draw a picture of /explore as SVG or PNG (the same Vega-Lite spec)")
     p.add_argument("name", help="the picture: measure-types-by-paper, measure-types-by-submitter, "

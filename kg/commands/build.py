@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     summary = build_graph(
         args.paths, args.output, strict=bool(args.strict),
         on_warning=None if quiet else say, on_progress=None if quiet else say,
-        jobs=int(getattr(args, "jobs", 1) or 1),
+        jobs=int(getattr(args, "jobs", 1) or 1), model=getattr(args, "model", None),
     )
     print(summary.line())
     return 0

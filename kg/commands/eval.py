@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kg import vocab
 from kg.errors import PaperError, UserError
-from kg.extract import Extractor, Gazetteer, load_lexicon
+from kg.extract import Extractor, Gazetteer, load_lexicon, load_typer
 from kg.extract.facts import PaperFacts
 from kg.read.paper import parse_file
 from kg.util.atomic import write_atomically
@@ -207,10 +207,10 @@ def load_split(root: Path, split: str) -> list[tuple[Path, dict]]:
     return out
 
 
-def evaluate(root: Path, split: str) -> tuple[dict, list[dict]]:
+def evaluate(root: Path, split: str, model: Path | str | None = None) -> tuple[dict, list[dict]]:
     """Scores of one split overall and per language, and the per-unit mismatches."""
     gazetteer, lexicon = Gazetteer.load().copy(), load_lexicon()
-    extractor = Extractor(gazetteer, lexicon)
+    extractor = Extractor(gazetteer, lexicon, typer=load_typer(model))
     overall, by_lang = Scorer(), defaultdict(Scorer)
     parsed = []
     for paper, gold in load_split(root, split):
@@ -350,7 +350,7 @@ def run(args: argparse.Namespace) -> int:
                         "(use --split dev)", exit_code=2)
     result: dict = {"set": str(root), "splits": {}}
     for split in splits:
-        rep, mismatches = evaluate(root, split)
+        rep, mismatches = evaluate(root, split, getattr(args, "model", None))
         rep["targets"] = targets_met(rep)
         result["splits"][split] = rep
         print(render_text(split, rep))

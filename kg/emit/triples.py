@@ -518,9 +518,11 @@ def _measure_triples(iri: str, parts: list[Part], doc: str, shared: SharedEntiti
     triggers = {c: phrase for _, m in measures for c, phrase in m.triggers.items()}
     # the measure types' phrases may stand outside the measure's words (its lead, sub-items, the theme)
     context = {t: m.type_from.get(t) or m.typed_from for _, m in measures for t in m.types
-               if m.type_from.get(t) or m.typed_from}
+               if (m.type_from.get(t) or m.typed_from) and t not in m.model_only}
+    scores = {t: v for _, m in measures for t, v in m.model_scores.items()}
+    model_only = {t for _, m in measures for t in m.model_only}
     concepts = [*dict.fromkeys(typed or first.types), *dict.fromkeys(r for _, m in measures for r in m.mitigates)]
-    yield from _evidence_triples(s, iri, triggers, concepts, context)
+    yield from _evidence_triples(s, iri, triggers, concepts, context, scores, model_only)
     if not several:
         return
     yield from _only_in_some(iri, "proposes", parts, exprs)
@@ -548,17 +550,29 @@ _CONTEXT_LABELS = {
 
 
 def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list[str],
-                      context: dict[str, str] | None = None) -> Iterator[str]:
+                      context: dict[str, str] | None = None, scores: dict[str, float] | None = None,
+                      model_only: set[str] | None = None) -> Iterator[str]:
     """Why a measure or risk has each of its types: the concept and the words that matched its trigger,
-    and, when those words are not the measure's own, where they stand (`npt:evidenceFrom`)."""
+    and, when those words are not the measure's own, where they stand (`npt:evidenceFrom`); for a type
+    the model chose, its probability, and the words that weighed most when no trigger phrase gave it."""
     for concept in concepts:
         phrase = triggers.get(concept)
-        if not phrase:
+        score = (scores or {}).get(concept)
+        if not phrase and score is None:
             continue  # the fallback type, or a report's type: no phrase matched
         e = node(f"{iri}/why/{concept.rsplit('/', 1)[-1]}")
         yield line(s, NPT.typedBy, e)
         yield line(e, A, NPT.TypeEvidence)
         yield line(e, NPT.evidenceFor, node(concept))
+        if score is not None:
+            yield line(e, NPT.modelScore, typed(f"{score:.4f}", XSD.decimal))
+        if concept in (model_only or ()):
+            said = phrase or ""
+            if said:
+                yield line(e, NPT.modelWords, zh(said) if _CJK.search(said) else en(said))
+            yield line(e, RDFS.label, en(f"why: the model ({score:.2f}): {said}".rstrip(": ")))
+            yield line(e, RDFS.label, zh(f"依据：模型（{score:.2f}）：{said}".rstrip("：")))
+            continue
         yield line(e, NPT.triggerPhrase, zh(phrase) if _CJK.search(phrase) else en(phrase))
         where = (context or {}).get(concept)
         if where:

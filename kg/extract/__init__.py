@@ -2,7 +2,8 @@
 
 The second stage. It knows the world through the gazetteer (`gazetteer`) and the
 vocabulary of measures and risks through the lexicon read from the SKOS schemes
-(`lexicon`); the genre's wording is in `cues`; what it hands on is in `facts`.
+(`lexicon`), and a model trained on annotated papers types the steps (`typer`); the
+genre's wording is in `cues`; what it hands on is in `facts`.
 """
 
 from kg.extract.cues import Cues
@@ -18,6 +19,8 @@ from kg.extract.facts import (
 )
 from kg.extract.gazetteer import Entity, Gazetteer
 from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.typer import Typer, load_typer
 
 __all__ = ["Cues", "Entity", "Extractor", "Gazetteer", "HeaderFacts", "Lexicon", "MeasureFact", "MeetingFact",
-           "PaperFacts", "RiskFact", "StatementFact", "UnitFacts", "doc_iri", "load_lexicon"]
+           "PaperFacts", "RiskFact", "StatementFact", "Typer", "UnitFacts", "doc_iri", "load_lexicon",
+           "load_typer"]

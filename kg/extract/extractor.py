@@ -33,6 +33,7 @@ from kg.extract.facts import (
 )
 from kg.extract.gazetteer import Entity, Gazetteer, Match
 from kg.extract.lexicon import Lexicon, Scheme
+from kg.extract.typer import Typer, TypingContext
 from kg.read.model import Item, ParsedPaper, ParseWarning
 from kg.util.numerals import cn_to_int, roman_value, to_roman
 
@@ -83,7 +84,8 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 class Extractor:
     """Turns parsed papers into facts; holds the gazetteer (with learned coalitions) and the lexicon."""
 
-    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, cues: Cues | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, cues: Cues | None = None,
+                 typer: Typer | None = None) -> None:
         self.g = gazetteer
         self.lex = lexicon
         self.cues = cues or Cues.load()
@@ -92,6 +94,13 @@ class Extractor:
         self._authors: set[tuple[str, str]] = set()
         self._theme: tuple[dict[str, tuple[int, int]], dict[str, str]] = ({}, {})
         self._themed: set[str] = set()
+        #: the model that types the steps the rules found (None: the trigger phrases' types stand)
+        self.typer = typer
+        #: when a dict, what the model reads of each step is kept here by measure IRI (`npt-kg train`)
+        self.contexts: dict[str, TypingContext] | None = None
+        self._heading = ""
+        #: measure IRI → (its lead, its section heading): what the model reads besides the step's words
+        self._read_around: dict[str, tuple[str, str]] = {}
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
 
@@ -357,6 +366,7 @@ class Extractor:
         for order, p in enumerate(paper.paragraphs, start=1):
             # the theme of a step that names none: its section's heading ("B. Nuclear safety"), else the title
             self._theme = section_theme.get(p.section) or title_theme
+            self._heading = sec_heading.get(p.section, "")
             if not self._theme[0]:
                 self._theme = title_theme
             iri = unique(f"{doc}/p/{p.number}")
@@ -386,6 +396,8 @@ class Extractor:
                 and not self.cues.is_report_lead(p.lead) and self.cues.is_operative_list(openings)
             u.addressees = list(lead.addressees)
             self._items(p.items, u, kind, lead, heading, unique, marks, items, measures, risks, npt_paper)
+        if self.typer is not None or self.contexts is not None:
+            self._model_types(measures, h.title or "")
         return PaperFacts(
             doc=doc, file=paper.path.name, sha256=paper.sha256, symbol=h.symbol, title=h.title,
             issue_date=h.issue_date, language=h.language or "zh", original_language=h.original_language,
@@ -510,6 +522,8 @@ class Extractor:
             kept = {k: v for k, v in named.items() if k != self.cues.report_type}
             types = list(kept)
             triggers = {**_phrases(own, kept), **_phrases(own, risks)}
+        if lead is None or lead.report is None:  # a report's contents are typed by the report rule alone
+            self._read_around[f"{u.iri}/measure"] = (lead.text if lead is not None else "", self._heading)
         return MeasureFact(
             iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
             fallback=fallback, addressees=addressees,
@@ -591,6 +605,34 @@ class Extractor:
             return matched
         before = {t: s for t, s in matched.items() if s[0] < m.start()}
         return before or matched
+
+    def _model_types(self, measures: list[MeasureFact], title: str) -> None:
+        """The model's types for the steps the rules found, read over what the rules made of them.
+
+        A type the rules also gave keeps its trigger phrase; a type only the model gives is shown with
+        the words that weighed most for it. Either way the model's probability is kept (npt:modelScore).
+        """
+        steps: list[tuple[MeasureFact, TypingContext]] = []
+        for m in measures:
+            if m.iri not in self._read_around:
+                continue  # what a report is to contain: the report rule types it (see _measure)
+            lead, heading = self._read_around.pop(m.iri)
+            ctx = TypingContext(m.quote, lead, heading, title, [] if m.fallback else list(m.types), m.typed_from)
+            if self.contexts is not None:
+                self.contexts[m.iri] = ctx
+            steps.append((m, ctx))
+        if self.typer is None or not steps:
+            return
+        for (m, ctx), scored in zip(steps, self.typer.read_all([c for _, c in steps], self.lex.measures),
+                                    strict=True):
+            risks = {r: m.triggers[r] for r in m.mitigates if r in m.triggers}
+            triggers = {t: m.triggers.get(t) or " · ".join(scored.words.get(t, [])) for t in scored.types}
+            m.type_from = {t: w for t, w in m.type_from.items() if t in scored.types}
+            m.types, m.fallback, m.triggers = sorted(scored.types), False, {**triggers, **risks}
+            m.model_scores = scored.scores
+            m.model_only = [t for t in scored.types if t not in ctx.rule_types]
+            if not any(t in ctx.rule_types for t in scored.types):
+                m.typed_from = ""  # the model read the step's own words (and its lead's)
 
     def _type_from_steps(self, m: MeasureFact, steps: list[MeasureFact]) -> None:
         """A step that names no type and introduces sub-items (`(b) Take the following steps:`) is of

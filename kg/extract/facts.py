@@ -78,6 +78,10 @@ class MeasureFact:
     #: per type, where its phrase stands when that differs from `typed_from` (an umbrella type a step
     #: names, narrowed by its list's lead or theme: the narrower type's phrase stands there)
     type_from: dict[str, str] = field(default_factory=dict)
+    #: type IRI → the typing model's probability, when a model typed the step (kg/extract/typer.py)
+    model_scores: dict[str, float] = field(default_factory=dict)
+    #: the types the model gave that no trigger phrase did (their evidence is the words that weighed most)
+    model_only: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -31,26 +31,29 @@ import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jieba
+import snowballstemmer
 
 from kg.util.atomic import write_atomically
 
 #: Clause ends: a word never spans them, so a clause is segmented on its own.
 _CLAUSE_STOP = re.compile(r"[，。；;：:！？!?、,()“”\"《》\n]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Runs of Chinese characters or of Latin letters: what `words` cuts into words.
+_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+")
 _tokenizer: jieba.Tokenizer | None = None
 _user_words: set[str] = set()
 
 
-def add_words(words: Iterable[str]) -> None:
+def add_words(names: Iterable[str]) -> None:
     """Words the segmenter must keep whole (names, terms); only those of 3+ Chinese characters.
 
     Shorter words are left to jieba's dictionary, where they compete fairly with the longer words
     they occur in (forcing 核能 would split 核能力 wrongly).
     """
-    new = {w for w in words if len(w) >= 3 and _CJK.search(w) and " " not in w} - _user_words
+    new = {w for w in names if len(w) >= 3 and _CJK.search(w) and " " not in w} - _user_words
     if not new:
         return
     _user_words.update(new)
@@ -58,6 +61,8 @@ def add_words(words: Iterable[str]) -> None:
         for w in sorted(new):
             _tokenizer.add_word(w)
         _clause_boundaries.cache_clear()
+        _cut.cache_clear()
+        words.cache_clear()
 
 
 class _ShardedFreq:
@@ -289,3 +294,37 @@ def is_word(text: str, start: int, end: int, check_start: bool = True) -> bool:
     a = _clause(text, start, end)
     starts, ends = _clause_boundaries(text[a:_clause_end(text, end)])
     return (first.isascii() or not check_start or start - a in starts) and (last.isascii() or end - a in ends)
+
+
+class Word(NamedTuple):
+    """A word as a model compares it (`key`: a Chinese word, or an English word's Snowball stem) and as printed."""
+
+    key: str
+    text: str
+
+
+@lru_cache(maxsize=65536)
+def _cut(run: str) -> tuple[str, ...]:
+    return tuple(_get().cut(run, HMM=False))
+
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word.lower())
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[Word, ...]:
+    """The words of a text: Chinese cut by jieba as for the triggers (dictionary words, HMM off), English
+    words of three letters or more stemmed (Snowball), so that "withdraws" and "withdrawal" weigh together."""
+    out: list[Word] = []
+    for m in _RUN.finditer(text):
+        run = m.group(0)
+        if _CJK.match(run):
+            out.extend(Word(w, w) for w in _cut(run))
+        elif len(run) > 2:
+            out.append(Word(_stem(run), run))
+    return tuple(out)

@@ -1,0 +1,214 @@
+"""Measure types from a linear model trained on the annotated papers, read over the trigger phrases' findings.
+
+Why a model and not more phrases: trigger phrases fitted to the papers at hand held on those papers
+and not on the next writers' (four fresh halves of `bench/eval` scored 0.67–0.78 on measure types
+while the papers tuned on scored 0.84–0.90). A logistic regression per measure type, over the words
+of a step and of its list's lead and over the concepts the trigger phrases find in the step, its lead,
+its section heading and the paper's title (and the types the rules chose), learns from every
+annotated step at once which words and which findings to trust; across writers it held better
+(bench/eval/README.md, History).
+
+The model is trained by `npt-kg train` (scikit-learn, a development dependency) on the dev half of
+the evaluation set and stored as plain numbers in `kg/data/measure-types.model.json`: scoring is a
+sparse dot product here, so a build needs no machine-learning library, and the same features are
+computed here for training and for scoring. scikit-learn's TF-IDF (sublinear, smoothed idf, L2 norm)
+is reproduced exactly; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from kg import resources
+from kg.errors import UserError
+from kg.extract.lexicon import Scheme
+from kg.extract.segment import words
+
+#: feature prefixes: a step's words, its lead's words, the concepts trigger phrases find in the step,
+#: its lead, its section heading and the paper's title, the rules' types, where the rules found them
+WORD, LEAD_WORD, FOUND, LEAD_FOUND, HEADING_FOUND, TITLE_FOUND, RULE, RULE_FROM = (
+    "w:", "l:", "m:", "lm:", "hm:", "tm:", "r:", "f:")
+
+
+@dataclass
+class TypingContext:
+    """What the model reads of one step, gathered while the rules read it."""
+
+    own: str
+    lead: str = ""
+    heading: str = ""
+    title: str = ""
+    rule_types: list[str] = field(default_factory=list)  # concept IRIs (none when the rules fell back)
+    typed_from: str = ""
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+_found_cache: dict[tuple[int, str], tuple[str, ...]] = {}
+
+
+def _found(scheme: Scheme, text: str) -> tuple[str, ...]:
+    """The concepts the scheme's trigger phrases find in a text, kept: a lead, a heading and a title are
+    read for every step under them."""
+    key = (id(scheme), text)
+    hit = _found_cache.get(key)
+    if hit is None:
+        if len(_found_cache) > 50_000:
+            _found_cache.clear()
+        hit = _found_cache[key] = tuple(_local(c) for c in scheme.match(text))
+    return hit
+
+
+def features(ctx: TypingContext, scheme: Scheme) -> Counter[str]:
+    """The features of a step: name → count."""
+    out: Counter[str] = Counter()
+    for prefix, text in ((WORD, ctx.own), (LEAD_WORD, ctx.lead)):
+        keys = [w.key for w in words(text)]
+        out.update(prefix + k for k in keys)
+        out.update(f"{prefix}{a}_{b}" for a, b in pairwise(keys))
+    for prefix, text in ((FOUND, ctx.own), (LEAD_FOUND, ctx.lead), (HEADING_FOUND, ctx.heading),
+                         (TITLE_FOUND, ctx.title)):
+        for concept in _found(scheme, text) if text else ():
+            out[prefix + concept] += 1
+    for t in ctx.rule_types:
+        out[RULE + _local(t)] += 1
+    out[RULE_FROM + (ctx.typed_from or "own")] += 1
+    return out
+
+
+def _as_printed(ctx: TypingContext) -> dict[str, str]:
+    """Word features → the words as printed, to show why the model chose a type."""
+    shown: dict[str, str] = {}
+    for prefix, text in ((WORD, ctx.own), (LEAD_WORD, ctx.lead)):
+        ws = words(text)
+        for w in ws:
+            shown.setdefault(prefix + w.key, w.text)
+        for a, b in pairwise(ws):
+            shown.setdefault(f"{prefix}{a.key}_{b.key}", f"{a.text} {b.text}" if a.text.isascii() else a.text + b.text)
+    return shown
+
+
+@dataclass
+class Scored:
+    """The model's reading of one step: the types it gives, each with its probability and the words behind it."""
+
+    types: list[str]  # concept IRIs, most probable first
+    scores: dict[str, float]
+    words: dict[str, list[str]]
+
+
+class Typer:
+    """One logistic regression per concept over TF-IDF features, as trained by `npt-kg train`."""
+
+    def __init__(self, namespace: str, classes: list[str], idf: dict[str, float], coef: list[dict[str, float]],
+                 intercept: list[float], threshold: float, keep: float, max_types: int, meta: dict) -> None:
+        self.namespace, self.classes, self.idf = namespace, classes, idf
+        self.coef, self.intercept = coef, intercept
+        #: a type as probable as `threshold` is given; a rule's type from the step's words less probable
+        #: than `keep` is dropped when the model gives another
+        self.threshold, self.keep, self.max_types, self.meta = threshold, keep, max_types, meta
+        # the weights as one matrix (feature × class): a step's fifty features times forty classes is one
+        # numpy product instead of two thousand Python multiplications, which had halved the build's speed
+        self._row = {f: i for i, f in enumerate(sorted({f for weights in coef for f in weights}))}
+        self._weights = np.zeros((len(self._row), len(classes)))
+        for k, weights in enumerate(coef):
+            for f, w in weights.items():
+                self._weights[self._row[f], k] = w
+        self._intercept = np.array(intercept, dtype=float)
+        self._index = {namespace + c: k for k, c in enumerate(classes)}
+
+    @classmethod
+    def load(cls, path: Path) -> Typer:
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+            return cls(d["namespace"], d["classes"], d["idf"], d["coef"], d["intercept"], d["threshold"],
+                       d["keep"], d["max_types"], d.get("meta", {}))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UserError(f"{path}: not a typing model ({exc}); make it again with `npt-kg train`") from None
+
+    def to_json(self) -> str:
+        return json.dumps({"namespace": self.namespace, "classes": self.classes, "threshold": self.threshold,
+                           "keep": self.keep, "max_types": self.max_types, "meta": self.meta,
+                           "intercept": self.intercept, "idf": self.idf, "coef": self.coef}, ensure_ascii=False)
+
+    def vector(self, counts: Counter[str]) -> dict[str, float]:
+        """scikit-learn's TfidfVectorizer(sublinear_tf=True) of the features the model knows."""
+        v = {f: (1.0 + math.log(n)) * self.idf[f] for f, n in counts.items() if f in self.idf}
+        norm = math.sqrt(sum(x * x for x in v.values()))
+        return {f: x / norm for f, x in v.items()} if norm else v
+
+    def probabilities(self, vec: dict[str, float]) -> list[float]:
+        return self._probabilities([vec])[0]
+
+    def _probabilities(self, vecs: list[dict[str, float]]) -> list[list[float]]:
+        """Per step, the probability of each class: all steps of a paper in one product."""
+        row = self._row
+        used = sorted({row[f] for v in vecs for f in v if f in row})
+        z = np.tile(self._intercept, (len(vecs), 1))
+        if used:
+            col = {r: j for j, r in enumerate(used)}
+            x = np.zeros((len(vecs), len(used)))
+            for i, v in enumerate(vecs):
+                for f, value in v.items():
+                    if f in row:
+                        x[i, col[row[f]]] = value
+            z += x @ self._weights[used]
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))).tolist()
+
+    def read(self, ctx: TypingContext, scheme: Scheme) -> Scored:
+        return self.read_all([ctx], scheme)[0]
+
+    def read_all(self, contexts: list[TypingContext], scheme: Scheme) -> list[Scored]:
+        vecs = [self.vector(features(ctx, scheme)) for ctx in contexts]
+        return [self._choose(ctx, vec, probs)
+                for ctx, vec, probs in zip(contexts, vecs, self._probabilities(vecs), strict=True)]
+
+    def _choose(self, ctx: TypingContext, vec: dict[str, float], probs: list[float]) -> Scored:
+        order = sorted(range(len(probs)), key=lambda k: -probs[k])
+        # The model overrides the rules only where it is sure: on the seed papers (real ones, which the
+        # rules were written from) its unsure guesses were worse than the rules', on the annotated papers
+        # of other writers its sure ones better (bench/eval/README.md). A type a trigger phrase found in
+        # the step's own words stays beside the model's unless the model finds it improbable; a step the
+        # rules could not type takes the model's most probable type.
+        chosen = [k for k in order[:self.max_types] if probs[k] >= self.threshold]
+        if not chosen and not ctx.rule_types:
+            chosen = [order[0]]
+        index = self._index
+        if not chosen:
+            kept = list(ctx.rule_types)
+        elif ctx.typed_from:  # the rules' types came from the lead, the sub-items or the theme
+            kept = []
+        else:
+            kept = [t for t in ctx.rule_types if t not in index or probs[index[t]] >= self.keep]
+        unknown = [t for t in kept if t not in index or index[t] not in chosen]
+        types = [self.namespace + self.classes[k] for k in chosen]
+        why: dict[str, list[str]] = {}
+        shown = _as_printed(ctx) if chosen else {}
+        for k, iri in zip(chosen, types, strict=True):
+            # the words that weigh most for the type: what a reader checks the model's choice against
+            weights = self.coef[k]
+            pushed = sorted(((vec[f] * weights[f], f) for f in vec if f in weights and f in shown
+                             and vec[f] * weights[f] > 0), reverse=True)
+            why[iri] = [shown[f] for _, f in pushed[:3]]
+        return Scored([*types, *unknown][:max(self.max_types, len(types))],
+                      {iri: round(probs[k], 4) for k, iri in zip(chosen, types, strict=True)}, why)
+
+
+#: the model shipped with the package (`npt-kg train` writes it)
+MODEL_FILE = "measure-types.model.json"
+
+
+def load_typer(path: Path | str | None = None) -> Typer | None:
+    """The measure-type model: `path`, else the one shipped in kg/data/; "none": the trigger phrases alone."""
+    if path is not None and str(path) == "none":
+        return None
+    return Typer.load(Path(path) if path is not None else resources.data_file(MODEL_FILE))
