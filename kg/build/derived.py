@@ -124,7 +124,8 @@ WHERE {{
   {_PAPER_NAME}
   ?measure prov:wasDerivedFrom ?unit .
   OPTIONAL {{ ?unit npt:itemPath ?path }}
-  BIND(CONCAT(?paperName, " ", COALESCE(?path, "?")) AS ?where)
+  OPTIONAL {{ ?unit npt:number ?number }}
+  BIND(CONCAT(?paperName, " ", COALESCE(?path, STR(?number), "?")) AS ?where)
 }} GROUP BY ?type"""
 
 

@@ -389,6 +389,15 @@ class Extractor:
             if kind != "measure":
                 risks.extend(self._narrative_risks(u, p.lead, str(p.number)))
             lead = self._lead(p.lead, kind, found=found, masked=masked)
+            if kind == "measure" and lead.report is not None \
+                    and (self._calls(masked, found) or self.cues.lead_call.search(p.lead)):
+                # a lead asking for reports that contain its items is a step itself (the report); its
+                # items say what the report is to contain
+                step = self._measure(u, own, str(p.number), None, found, masked)
+                if step.fallback:  # it names no type but the report's
+                    step.types, step.fallback = sorted(lead.report), False
+                    step.triggers.update({t: lead.triggers[t] for t in lead.report if t in lead.triggers})
+                measures.append(step)
             # a list of measures only because its items mostly open with a request ("The Group: (a) Calls
             # upon …"): an item that opens with a view instead ("(b) Reaffirms …") states the view
             openings = [it.own_text for it in p.items]
@@ -774,7 +783,8 @@ _IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s
 
 
 #: What may stand between two names of one coordination (`Israel, India and Pakistan`, `美国和俄罗斯`).
-_COORD = re.compile(r"[\s,，、]*(?:and|or|as well as|和|及|以及|或)?[\s,，、]*(?:the|all|all other|other|其他)?\s*")
+_COORD = re.compile(r"[\s,，、]*(?:and|or|as well as|和|及|以及|或)?[\s,，、]*(?:on|upon|to)?\s*"
+                    r"(?:the|all|all other|other|any other|any|其他)?\s*")
 
 
 def _chains(text: str, actors: list[Match]) -> list[list[Match]]:

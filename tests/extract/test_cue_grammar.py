@@ -303,3 +303,56 @@ def test_nuclear_weapons_inside_a_nuclear_weapon_free_zone_are_no_trigger(extrac
         item("a", "敦促核武器国家撤回对各无核武器区条约议定书的保留；", 1, "1(a)")])])
     (m,) = extractor.extract(p).measures
     assert MT + "ending-forward-deployment" not in m.types
+
+
+def test_a_lead_asking_for_reports_that_contain_its_items_is_a_step_itself(extractor: Extractor) -> None:
+    for lead, who in (
+            ("Austria recommends that the nuclear-weapon States submit a national report to each session, "
+             "containing, at a minimum, information on:", {"p5"}),
+            ("集团还请核武器国家在其提交的报告中说明下列情况", {"p5"})):
+        p = _en([para(3, lead, [item("a", "The number of their deployed warheads;", 1, "3(a)"),
+                                item("b", "Their holdings of fissile material.", 2, "3(b)")])], heading="Background")
+        measures = {m.path: m for m in extractor.extract(p).measures}
+        assert set(measures) == {"3", "3(a)", "3(b)"}, lead
+        assert MT + "transparency-and-reporting" in measures["3"].types
+        assert keys(measures["3"].addressees) == who, lead
+        assert measures["3(a)"].types == [MT + "transparency-and-reporting"]  # what the report contains
+
+
+def test_a_lead_that_only_introduces_recommendations_is_no_step(extractor: Extractor) -> None:
+    p = _en([para(3, "The Group recommends that the Review Conference:", [
+        item("a", "Call upon the nuclear-weapon States to report on their arsenals;", 1, "3(a)")])])
+    assert [m.path for m in extractor.extract(p).measures] == ["3(a)"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Office for Disarmament Affairs might consider preparing educational material on disarmament.",
+    "States possessing nuclear weapons are accordingly encouraged to diminish the role of these weapons "
+    "in their doctrines.",
+    "It would be desirable for all States parties to take part in developing verification arrangements.",
+    "An interactive dialogue on those reports could usefully be held at each session of the Preparatory Committee.",
+])
+def test_softer_calls_of_the_genre_make_a_paragraph_a_measure(extractor: Extractor, text: str) -> None:
+    assert [m.path for m in extractor.extract(_en([para(4, text)], heading="Background")).measures] == ["4"]
+
+
+def test_a_softer_statement_of_what_could_happen_is_no_measure(extractor: Extractor) -> None:
+    text = "A miscalculation could lead to the use of nuclear weapons, with consequences no State could manage."
+    assert extractor.extract(_en([para(4, text)], heading="Background")).measures == []
+
+
+@pytest.mark.parametrize("lead", ["为此，第十一次审议大会不妨：", "因此，审议大会应当明确阐述以下几点。"])
+def test_chinese_leads_that_offer_or_require_points_to_the_conference_make_lists_of_measures(
+        extractor: Extractor, lead: str) -> None:
+    p = paper(paragraphs=[para(2, lead, [item("a", "鼓励各缔约国在国家报告中列入有关资料；", 1, "2(a)")])],
+              sections=[Section(1, "背景", None, 5)])
+    (m,) = extractor.extract(p).measures
+    assert m.path == "2(a)" and "review-conference" in keys(m.addressees)
+
+
+def test_any_other_state_possessing_nuclear_weapons_is_called_upon_as_the_group_is(extractor: Extractor) -> None:
+    p = _en([para(5, "The Group calls on the nuclear-weapon States, as well as on any other State possessing "
+                     "nuclear weapons, to take the following steps:", [
+                         item("a", "Lower the alert levels of their forces;", 1, "5(a)")])])
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"p5", "nuclear-armed-states"}
