@@ -99,8 +99,9 @@ class Extractor:
         #: when a dict, what the model reads of each step is kept here by measure IRI (`npt-kg train`)
         self.contexts: dict[str, TypingContext] | None = None
         self._heading = ""
-        #: measure IRI → (its lead, its section heading): what the model reads besides the step's words
-        self._read_around: dict[str, tuple[str, str]] = {}
+        #: measure IRI → (its lead, its section heading, the concepts found in its words): what the model
+        #: reads besides the step's words
+        self._read_around: dict[str, tuple[str, str, list[str]]] = {}
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
 
@@ -488,6 +489,7 @@ class Extractor:
         triggers: dict[str, str] = {}
         type_from: dict[str, str] = {}
         named: dict[str, tuple[int, int]] = {}  # the types its own words name, before the report's scope
+        spans: dict[str, tuple[int, int]] = {}  # every type a trigger phrase finds in its words
         if lead is not None and lead.report is not None:
             # an item of a report's contents names what to report on, not a step to take
             types, fallback = list(lead.report), False
@@ -495,7 +497,8 @@ class Extractor:
             typed_from = "list lead"
         else:
             typed_from = ""
-            named = self._select(self._type_spans(own, found, masked), own)
+            spans = self._type_spans(own, found, masked)
+            named = self._select(spans, own)
             matched = self._purpose_scope(own, self._report_scope(own, named))
             triggers = _phrases(own, matched)
             matched, narrowed = self._narrowed(matched, lead)
@@ -532,7 +535,8 @@ class Extractor:
             types = list(kept)
             triggers = {**_phrases(own, kept), **_phrases(own, risks)}
         if lead is None or lead.report is None:  # a report's contents are typed by the report rule alone
-            self._read_around[f"{u.iri}/measure"] = (lead.text if lead is not None else "", self._heading)
+            self._read_around[f"{u.iri}/measure"] = (lead.text if lead is not None else "", self._heading,
+                                                     [_local_name(t) for t in spans])
         return MeasureFact(
             iri=f"{u.iri}/measure", unit=u.iri, path=path, quote=own.strip() or u.text, types=sorted(types),
             fallback=fallback, addressees=addressees,
@@ -625,8 +629,9 @@ class Extractor:
         for m in measures:
             if m.iri not in self._read_around:
                 continue  # what a report is to contain: the report rule types it (see _measure)
-            lead, heading = self._read_around.pop(m.iri)
-            ctx = TypingContext(m.quote, lead, heading, title, [] if m.fallback else list(m.types), m.typed_from)
+            lead, heading, found = self._read_around.pop(m.iri)
+            ctx = TypingContext(m.quote, lead, heading, title, [] if m.fallback else list(m.types), m.typed_from,
+                                found)
             if self.contexts is not None:
                 self.contexts[m.iri] = ctx
             steps.append((m, ctx))
@@ -785,6 +790,10 @@ _IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s
 #: What may stand between two names of one coordination (`Israel, India and Pakistan`, `美国和俄罗斯`).
 _COORD = re.compile(r"[\s,，、]*(?:and|or|as well as|和|及|以及|或)?[\s,，、]*(?:on|upon|to)?\s*"
                     r"(?:the|all|all other|other|any other|any|其他)?\s*")
+
+
+def _local_name(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
 
 
 def _chains(text: str, actors: list[Match]) -> list[list[Match]]:

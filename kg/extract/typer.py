@@ -47,6 +47,9 @@ class TypingContext:
     title: str = ""
     rule_types: list[str] = field(default_factory=list)  # concept IRIs (none when the rules fell back)
     typed_from: str = ""
+    #: the concepts (slugs) the rules' matcher found in the step's words, so they need not be looked for
+    #: again; None: look for them here
+    found: list[str] | None = None
 
 
 def _local(iri: str) -> str:
@@ -75,8 +78,8 @@ def features(ctx: TypingContext, scheme: Scheme) -> Counter[str]:
         keys = [w.key for w in words(text)]
         out.update(prefix + k for k in keys)
         out.update(f"{prefix}{a}_{b}" for a, b in pairwise(keys))
-    for prefix, text in ((FOUND, ctx.own), (LEAD_FOUND, ctx.lead), (HEADING_FOUND, ctx.heading),
-                         (TITLE_FOUND, ctx.title)):
+    out.update(FOUND + c for c in (ctx.found if ctx.found is not None else _found(scheme, ctx.own)))
+    for prefix, text in ((LEAD_FOUND, ctx.lead), (HEADING_FOUND, ctx.heading), (TITLE_FOUND, ctx.title)):
         for concept in _found(scheme, text) if text else ():
             out[prefix + concept] += 1
     for t in ctx.rule_types:
@@ -147,9 +150,9 @@ class Typer:
         return {f: x / norm for f, x in v.items()} if norm else v
 
     def probabilities(self, vec: dict[str, float]) -> list[float]:
-        return self._probabilities([vec])[0]
+        return self._probabilities([vec])[0].tolist()
 
-    def _probabilities(self, vecs: list[dict[str, float]]) -> list[list[float]]:
+    def _probabilities(self, vecs: list[dict[str, float]]) -> np.ndarray:
         """Per step, the probability of each class: all steps of a paper in one product."""
         row = self._row
         used = sorted({row[f] for v in vecs for f in v if f in row})
@@ -162,7 +165,7 @@ class Typer:
                     if f in row:
                         x[i, col[row[f]]] = value
             z += x @ self._weights[used]
-        return (1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))).tolist()
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
 
     def read(self, ctx: TypingContext, scheme: Scheme) -> Scored:
         return self.read_all([ctx], scheme)[0]
@@ -172,8 +175,9 @@ class Typer:
         return [self._choose(ctx, vec, probs)
                 for ctx, vec, probs in zip(contexts, vecs, self._probabilities(vecs), strict=True)]
 
-    def _choose(self, ctx: TypingContext, vec: dict[str, float], probs: list[float]) -> Scored:
-        order = sorted(range(len(probs)), key=lambda k: -probs[k])
+    def _choose(self, ctx: TypingContext, vec: dict[str, float], row: np.ndarray) -> Scored:
+        order = np.argsort(-row, kind="stable")[:self.max_types].tolist()
+        probs = row.tolist()
         # The model overrides the rules only where it is sure: on the seed papers (real ones, which the
         # rules were written from) its unsure guesses were worse than the rules', on the annotated papers
         # of other writers its sure ones better (bench/eval/README.md). A type a trigger phrase found in
@@ -192,8 +196,10 @@ class Typer:
         unknown = [t for t in kept if t not in index or index[t] not in chosen]
         types = [self.namespace + self.classes[k] for k in chosen]
         why: dict[str, list[str]] = {}
-        shown = _as_printed(ctx) if chosen else {}
-        for k, iri in zip(chosen, types, strict=True):
+        # the words behind a type are shown only where no trigger phrase gave it
+        fresh = [(k, iri) for k, iri in zip(chosen, types, strict=True) if iri not in ctx.rule_types]
+        shown = _as_printed(ctx) if fresh else {}
+        for k, iri in fresh:
             # the words that weigh most for the type: what a reader checks the model's choice against
             weights = self.coef[k]
             pushed = sorted(((vec[f] * weights[f], f) for f in vec if f in weights and f in shown
