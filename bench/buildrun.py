@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("output", type=Path)
     p.add_argument("result", type=Path)
     p.add_argument("--jobs", type=int, default=1, help="processes for the build (npt-kg build --jobs)")
+    p.add_argument("--model", default=None, help="the measure-type model (npt-kg build --model; 'none': without)")
     args = p.parse_args(argv)
 
     t_import = time.perf_counter()
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import_s = time.perf_counter() - t_import
     t0, c0 = time.perf_counter(), time.process_time()
-    summary = build_graph([args.corpus], args.output, jobs=args.jobs)
+    summary = build_graph([args.corpus], args.output, jobs=args.jobs, model=args.model)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0  # cpu: this process only, not the jobs
     peak = self_peak_mb()
 
