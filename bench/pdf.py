@@ -175,7 +175,8 @@ def results_section(res: dict) -> str:
              f"Written by `python -m bench.pdf` (part of `make bench`); artifact `bench/pdf.json`, details in "
              f"[pdf.md](pdf.md). Commit `{m['commit']}` (tree {'clean' if res['tree_clean'] else 'NOT clean'}), "
              f"{m['date']}, load average {m['load_average']} at the start.", "",
-             "| input | jobs | measure-type model | papers | papers/s | target | met |", "|---|---|---|---|---|---|---|"]
+             "| input | jobs | measure-type model | papers | papers/s | target | met |",
+             "|---|---|---|---|---|---|---|"]
     for row in res["rows"]:
         lines.append(f"| {row['input']} | {row.get('jobs', 1)} | {row.get('model', 'shipped')} | {row['papers']} | "
                      f"{row['papers_per_s']:.1f} | ≥ {row['target']:.0f} | {'yes' if row['met'] else 'no'} |")
