@@ -210,7 +210,8 @@ def load_split(root: Path, split: str) -> list[tuple[Path, dict]]:
 def evaluate(root: Path, split: str, model: Path | str | None = None) -> tuple[dict, list[dict]]:
     """Scores of one split overall and per language, and the per-unit mismatches."""
     gazetteer, lexicon = Gazetteer.load().copy(), load_lexicon()
-    extractor = Extractor(gazetteer, lexicon, typer=load_typer(model))
+    typer = load_typer(model)
+    extractor = Extractor(gazetteer, lexicon, typer=typer)
     overall, by_lang = Scorer(), defaultdict(Scorer)
     parsed = []
     for paper, gold in load_split(root, split):
@@ -228,6 +229,7 @@ def evaluate(root: Path, split: str, model: Path | str | None = None) -> tuple[d
         by_lang[lang].add_paper(paper.name, gold, got)
     rep = overall.report()
     rep["by_language"] = {lang: s.report() for lang, s in sorted(by_lang.items())}
+    rep["model"] = typer.meta if typer is not None else None
     return rep, overall.mismatches
 
 
@@ -330,6 +332,13 @@ def render_markdown(result: dict) -> str:
         out += ["", "Held-out targets: " + "; ".join(
             f"{k}: {'met' if ok else '**not met**'}" for k, ok in result["splits"]["heldout"]["targets"].items())
             + "."]
+    model = result.get("model")
+    if model:
+        out += ["", f"Measure types by the trigger phrases and the measure-type model trained on "
+                f"`{model.get('trained_on', '?')}` (commit `{str(model.get('commit'))[:7]}`): the dev scores are "
+                "in-sample for the model; `bench/eval/crossval.json` scores it across writers inside dev."]
+    else:
+        out += ["", "Measure types by the trigger phrases alone (`--model none`)."]
     out += ["", "Per-label scores are in the JSON artifact.", SECTION_END]
     return "\n".join(out) + "\n"
 
@@ -357,6 +366,7 @@ def run(args: argparse.Namespace) -> int:
         if args.details:
             for m in mismatches:
                 print(json.dumps(m, ensure_ascii=False))
+    result["model"] = next(iter(result["splits"].values()))["model"]
     outputs = [p for p in (args.json, args.markdown) if p is not None]
     result["provenance"] = provenance(Path.cwd(), outputs)
     if args.json is not None:

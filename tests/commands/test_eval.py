@@ -67,9 +67,11 @@ def test_scores_a_dev_paper_and_writes_json_and_a_results_section(one_paper_set:
     assert "commit" in res["provenance"] and "clean_tree" in res["provenance"]
     text = md.read_text(encoding="utf-8")
     assert text.startswith("# Results\n\nother text") and "<!-- eval:begin -->" in text
-    # run again: the section is replaced, not added twice
-    assert main(["eval", "--set", str(one_paper_set), "--split", "dev", "--markdown", str(md)]) == 0
+    assert res["model"]["trained_on"].endswith("dev") and "in-sample for the model" in text
+    # run again, with the trigger phrases alone: the section is replaced, not added twice, and says so
+    assert main(["eval", "--set", str(one_paper_set), "--split", "dev", "--markdown", str(md), "--model", "none"]) == 0
     assert md.read_text(encoding="utf-8").count("<!-- eval:begin -->") == 1
+    assert "trigger phrases alone" in md.read_text(encoding="utf-8")
     assert "measure_types" in printed and '"unit"' in printed  # per-unit details, dev only
 
 
