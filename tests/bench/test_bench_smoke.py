@@ -140,3 +140,22 @@ def test_named_query_bench_runs_every_query_on_the_server_and_in_process(tmp_pat
         assert size["server"]["pss_peak"]["total_mb"] > 0
     assert set(res["summary"]["growth"]) <= names
     assert "## Targets" in (tmp_path / "results.md").read_text(encoding="utf-8")
+
+
+def test_agreement_of_an_annotation_with_itself_is_one_and_falls_with_each_change(tmp_path: Path) -> None:
+    from bench import agreement
+
+    name = "zh-02-china-nfu-nsa.gold.json"
+    gold = json.loads((ROOT / "bench" / "eval" / "dev" / name).read_text(encoding="utf-8"))
+    (tmp_path / "same").mkdir()
+    (tmp_path / "same" / name).write_text(json.dumps(gold), encoding="utf-8")
+    assert agreement.main(["--second", str(tmp_path / "same"), "--out", str(tmp_path / "a.json")]) == 0
+    same = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert all(f["f1"] == 1.0 for f in same["fields"].values()) and same["papers"] == ["zh-02-china-nfu-nsa"]
+    measures = [u for u in gold["units"].values() if u["measure_types"]]
+    measures[0]["measure_types"] = ["other-measure"]  # the second annotator types one step otherwise
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / name).write_text(json.dumps(gold), encoding="utf-8")
+    assert agreement.main(["--second", str(tmp_path / "other"), "--out", str(tmp_path / "b.json")]) == 0
+    other = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert other["fields"]["measure_types"]["f1"] < 1.0 and other["fields"]["treaties"]["f1"] == 1.0
