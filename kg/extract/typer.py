@@ -8,11 +8,12 @@ its section heading and the paper's title (and the types the rules chose), learn
 annotated step at once which words and which findings to trust; across writers it held better
 (bench/eval/README.md, History).
 
-The model is trained by `npt-kg train` (scikit-learn, a development dependency) on the dev half of
-the evaluation set and stored as plain numbers in `kg/data/measure-types.model.json`: scoring is a
-sparse dot product here, so a build needs no machine-learning library, and the same features are
-computed here for training and for scoring. scikit-learn's TF-IDF (sublinear, smoothed idf, L2 norm)
-is reproduced exactly; a test compares the two.
+The model is trained by `npt-kg train` (scikit-learn, the `[train]` extra) on the dev half of the
+evaluation set and stored as plain numbers in `kg/data/measure-types.model.json` (weights under 0.1
+dropped): scoring is one numpy product per paper here, so a build needs no machine-learning library,
+and the same features are computed here for training and for scoring. scikit-learn's TF-IDF
+(sublinear, smoothed idf, L2 norm) is reproduced; a test compares the probabilities with its own.
+It overrides the trigger phrases only where it is sure (see `Typer._choose`).
 """
 
 from __future__ import annotations
