@@ -78,7 +78,8 @@ def fit(data: list[tuple[TypingContext, list[str]]], scheme: Scheme, meta: dict)
     names = vectorizer.get_feature_names_out()
     ns = vocab.MEASURE_TYPE_NS
     counts = Counter(t for _, types in data for t in types)
-    classes = sorted(t for t, n in counts.items() if 0 < n < len(data))
+    # a gold slug the scheme lacks cannot be a type of the graph: it is not learned
+    classes = sorted(t for t, n in counts.items() if 0 < n < len(data) and t in scheme.concepts)
     coef, intercept = [], []
     for c in classes:
         y = [c in types for _, types in data]
