@@ -188,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"the evaluation set: a folder with dev/ and heldout/ (default: {DEFAULT_EVAL_SET})")
     p.add_argument("--split", choices=["dev", "heldout"], default="dev",
                    help="the papers to learn from (default: dev; heldout is refused)")
-    p.add_argument("-o", "--out", type=Path, default=resources.data_file("measure-types.model.json"),
-                   help="where to write the model (default: the one the builder ships, kg/data/)")
+    p.add_argument("-o", "--out", type=Path, default=None,
+                   help="where to write the model (default in a checkout: kg/data/measure-types.model.json, "
+                        "the one the builder ships)")
     p.add_argument("--cross", action="store_true",
                    help="instead, score each batch of writers with a model fitted on the others (BATCHES.json)")
     p.add_argument("--json", type=Path, default=None, help="with --cross: write the scores as JSON here")

@@ -23,7 +23,7 @@ from kg.commands.eval import Counts, load_split, provenance
 from kg.errors import PaperError, UserError
 from kg.extract import Extractor, Gazetteer, load_lexicon
 from kg.extract.lexicon import Scheme
-from kg.extract.typer import Typer, TypingContext, features
+from kg.extract.typer import MODEL_FILE, Typer, TypingContext, features
 from kg.read.paper import parse_file
 from kg.util.atomic import write_atomically
 
@@ -140,6 +140,12 @@ def run(args: argparse.Namespace) -> int:
             result = {"folds": result, "provenance": provenance(Path.cwd(), [args.json])}
             write_atomically(args.json, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
         return 0
+    if args.out is None:
+        shipped = Path("kg") / "data" / MODEL_FILE
+        if not shipped.parent.is_dir():  # an installed package's data is not to be overwritten
+            raise UserError("not in a checkout of the project: give the model's file with -o FILE "
+                            "(and build with --model FILE)", exit_code=2)
+        args.out = shipped
     data = [(s.context, s.gold) for s in steps(args.set, args.split) if s.gold and s.context]
     prov = provenance(Path.cwd(), [args.out])
     meta = {"trained_on": f"{args.set}/{args.split}", "date": dt.date.today().isoformat(), **prov}

@@ -318,6 +318,7 @@ class Extractor:
         self._authors = {(e.kind, e.key) for e in [*header.submitters, header.coalition] if e is not None}
         self._theme = self._title_theme(h.title or "")
         self._themed = set()  # the units whose step took the paper's theme (its sub-items may say better)
+        self._read_around = {}
         meeting = self.read_meeting(paper, warnings)
         npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
         doc = doc or doc_iri(paper)

@@ -316,7 +316,7 @@ def _stem(word: str) -> str:
     return _stemmer.stemWord(word.lower())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # a step's words are read twice in a row, a lead's once per item: a few thousand do
 def words(text: str) -> tuple[Word, ...]:
     """The words of a text: Chinese cut by jieba as for the triggers (dictionary words, HMM off), English
     words of three letters or more stemmed (Snowball), so that "withdraws" and "withdrawal" weigh together."""

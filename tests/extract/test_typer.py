@@ -157,3 +157,15 @@ def test_a_type_the_model_gives_says_so_with_its_probability_and_the_words_or_ph
         # a type no trigger phrase gave shows the model's words instead of a phrase
         assert (r["words"] is None) != (r["phrase"] is None), r["measure"].value
     assert any(r["words"] is not None for r in rows), "some types only the model gave"
+
+
+def test_train_outside_a_checkout_asks_where_to_write_and_writes_a_model_there(tmp_path: Path, monkeypatch,
+                                                                              capsys):
+    """An installed package's model is not overwritten: `-o` says where a user's own model goes."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "--set", str(EVAL)]) == 2
+    assert "-o FILE" in capsys.readouterr().err
+    out = tmp_path / "mine.json"
+    assert main(["train", "--set", str(EVAL), "-o", str(out)]) == 0
+    mine = load_typer(out)
+    assert mine is not None and mine.classes == load_typer().classes
