@@ -71,7 +71,7 @@ bench-build: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/npt-kg eval --json bench/eval.json --markdown bench/results.md
 
-# The measure-type model, fitted on bench/eval/dev (kg/data/measure-types.model.json): again after any
+# The measure-type and risk-type models, fitted on bench/eval/dev (kg/data/*.model.json): again after any
 # change of the rules, cues or schemes (a test fails until then). `make crossval` (after committing the
 # model, so that the run records a clean tree): each writers' batch scored by a model fitted on the others.
 model: $(STAMP)

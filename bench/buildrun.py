@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("output", type=Path)
     p.add_argument("result", type=Path)
     p.add_argument("--jobs", type=int, default=1, help="processes for the build (npt-kg build --jobs)")
-    p.add_argument("--model", default=None, help="the measure-type model (npt-kg build --model; 'none': without)")
+    p.add_argument("--model", default=None,
+                   help="the measure-type model (npt-kg build --model; 'none': without it and the risk-type model)")
     args = p.parse_args(argv)
 
     t_import = time.perf_counter()
@@ -43,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import_s = time.perf_counter() - t_import
     t0, c0 = time.perf_counter(), time.process_time()
-    summary = build_graph([args.corpus], args.output, jobs=args.jobs, model=args.model)
+    # "none" measures the rules alone: neither model
+    summary = build_graph([args.corpus], args.output, jobs=args.jobs, model=args.model,
+                          risk_model="none" if args.model == "none" else None)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0  # cpu: this process only, not the jobs
     peak = self_peak_mb()
 

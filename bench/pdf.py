@@ -105,7 +105,7 @@ def render(res: dict) -> str:
         "measured either were too slow (pdfminer.six, pdfplumber) or lose the font sizes, text rise and drawn "
         "rules the layout needs (pypdf).",
         "",
-        "| input | jobs | measure-type model | papers | seconds | papers/s | target | met |",
+        "| input | jobs | typing models | papers | seconds | papers/s | target | met |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in res["rows"]:
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     segment.warm()
     rows = []
     for n in sorted(args.sizes):
-        # the last row: the same build without the measure-type model, its cost measured beside it
+        # the last row: the same build without the typing models, their cost measured beside it
         for kind, target, jobs, model in (("pdf", TARGETS["pdf_papers_per_s_min"], 1, None),
                                           ("txt", TARGETS["text_papers_per_s_min"], 1, None),
                                           ("txt", TARGETS["text_papers_per_s_min"], 2, None),

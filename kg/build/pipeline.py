@@ -34,7 +34,7 @@ from typing import TypeVar
 from kg import vocab
 from kg.emit import SharedEntities, expression_iri, shared_lines, turtle_body, turtle_prefixes, work_lines
 from kg.errors import PaperError, UserError
-from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon, load_typer
+from kg.extract import Extractor, Gazetteer, doc_iri, load_lexicon, load_risk_typer, load_typer
 from kg.extract.facts import HeaderFacts, MeetingFact
 from kg.read import ParsedPaper, ParseWarning, parse_file
 from kg.util.atomic import atomic_file
@@ -270,6 +270,7 @@ def build_graph(
     on_progress: Callable[[str], None] | None = None,
     jobs: int = 1,
     model: Path | str | None = None,
+    risk_model: Path | str | None = None,
 ) -> BuildSummary:
     """Build the graph of `paths` (files or directories) into `output` (Turtle).
 
@@ -277,14 +278,14 @@ def build_graph(
     raises `kg.errors.PaperError`, and any warning raises `UserError`. On an error the output
     is left untouched. `jobs` > 1 reads and extracts papers in that many processes; the output
     is the same file, byte for byte, as with one. `model`: the measure-type model's file (default:
-    the one shipped; "none": the trigger phrases alone).
+    the one shipped; "none": the trigger phrases alone); `risk_model` likewise for risk types.
     """
     t0 = time.perf_counter()
     output = Path(output)
     files = collect_paths(paths)
     summary = BuildSummary(output=str(output))
     gazetteer = Gazetteer.load()
-    extractor = Extractor(gazetteer, load_lexicon(), typer=load_typer(model))
+    extractor = Extractor(gazetteer, load_lexicon(), typer=load_typer(model), risk_typer=load_risk_typer(risk_model))
 
     # Pass 1: read every paper, fail before writing, learn coalitions and settle document IRIs.
     docs: list[str] = []

@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, metavar="FILE",
                    help="the measure-type model (default: the one shipped, trained on bench/eval/dev; "
                         "'none': the trigger phrases alone)")
+    p.add_argument("--risk-model", default=None, metavar="FILE",
+                   help="the risk-type model (default: the one shipped, trained on bench/eval/dev; "
+                        "'none': the risk phrases alone)")
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, query page and linked data")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
@@ -182,17 +185,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, metavar="FILE",
                    help="the measure-type model (default: the one shipped, trained on bench/eval/dev; "
                         "'none': the trigger phrases alone)")
+    p.add_argument("--risk-model", default=None, metavar="FILE",
+                   help="the risk-type model (default: the one shipped, trained on bench/eval/dev; "
+                        "'none': the risk phrases alone)")
 
-    p = sub.add_parser("train", help="fit the measure-type model on annotated papers (bench/eval/dev)")
+    p = sub.add_parser("train", help="fit the measure-type and risk-type models on annotated papers (bench/eval/dev)")
     p.add_argument("--set", type=Path, default=DEFAULT_EVAL_SET,
                    help=f"the evaluation set: a folder with dev/ and heldout/ (default: {DEFAULT_EVAL_SET})")
     p.add_argument("--split", choices=["dev", "heldout"], default="dev",
                    help="the papers to learn from (default: dev; heldout is refused)")
+    p.add_argument("--kind", choices=["measure-types", "risk-types"], default=None,
+                   help="train this model only (default: both, the risk model reading with the new measure model)")
     p.add_argument("-o", "--out", type=Path, default=None,
-                   help="where to write the model (default in a checkout: kg/data/measure-types.model.json, "
-                        "the one the builder ships)")
+                   help="where to write the model of --kind (default in a checkout: kg/data/measure-types.model.json "
+                        "and kg/data/risk-types.model.json, the ones the builder ships)")
+    p.add_argument("--model", default=None, metavar="FILE",
+                   help="with --kind risk-types: the measure-type model the units are read with (default: shipped)")
     p.add_argument("--cross", action="store_true",
-                   help="instead, score each batch of writers with a model fitted on the others (BATCHES.json)")
+                   help="instead, score each batch of writers with models fitted on the others (BATCHES.json)")
     p.add_argument("--json", type=Path, default=None, help="with --cross: write the scores as JSON here")
 
     p = sub.add_parser("plot", help="draw a picture of /explore as SVG or PNG (the same Vega-Lite spec)")

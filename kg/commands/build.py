@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
         args.paths, args.output, strict=bool(args.strict),
         on_warning=None if quiet else say, on_progress=None if quiet else say,
         jobs=int(getattr(args, "jobs", 1) or 1), model=getattr(args, "model", None),
+        risk_model=getattr(args, "risk_model", None),
     )
     print(summary.line())
     return 0

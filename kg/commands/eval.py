@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kg import vocab
 from kg.errors import PaperError, UserError
-from kg.extract import Extractor, Gazetteer, load_lexicon, load_typer
+from kg.extract import Extractor, Gazetteer, load_lexicon, load_risk_typer, load_typer
 from kg.extract.facts import PaperFacts
 from kg.read.paper import parse_file
 from kg.util.atomic import write_atomically
@@ -207,11 +207,12 @@ def load_split(root: Path, split: str) -> list[tuple[Path, dict]]:
     return out
 
 
-def evaluate(root: Path, split: str, model: Path | str | None = None) -> tuple[dict, list[dict]]:
+def evaluate(root: Path, split: str, model: Path | str | None = None,
+             risk_model: Path | str | None = None) -> tuple[dict, list[dict]]:
     """Scores of one split overall and per language, and the per-unit mismatches."""
     gazetteer, lexicon = Gazetteer.load().copy(), load_lexicon()
-    typer = load_typer(model)
-    extractor = Extractor(gazetteer, lexicon, typer=typer)
+    typer, risk_typer = load_typer(model), load_risk_typer(risk_model)
+    extractor = Extractor(gazetteer, lexicon, typer=typer, risk_typer=risk_typer)
     overall, by_lang = Scorer(), defaultdict(Scorer)
     parsed = []
     for paper, gold in load_split(root, split):
@@ -230,6 +231,7 @@ def evaluate(root: Path, split: str, model: Path | str | None = None) -> tuple[d
     rep = overall.report()
     rep["by_language"] = {lang: s.report() for lang, s in sorted(by_lang.items())}
     rep["model"] = typer.meta if typer is not None else None
+    rep["risk_model"] = risk_typer.meta if risk_typer is not None else None
     return rep, overall.mismatches
 
 
@@ -332,13 +334,14 @@ def render_markdown(result: dict) -> str:
         out += ["", "Held-out targets: " + "; ".join(
             f"{k}: {'met' if ok else '**not met**'}" for k, ok in result["splits"]["heldout"]["targets"].items())
             + "."]
-    model = result.get("model")
-    if model:
-        out += ["", f"Measure types by the trigger phrases and the measure-type model trained on "
-                f"`{model.get('trained_on', '?')}` (commit `{str(model.get('commit'))[:7]}`): the dev scores are "
-                "in-sample for the model; `bench/eval/crossval.json` scores it across writers inside dev."]
-    else:
-        out += ["", "Measure types by the trigger phrases alone (`--model none`)."]
+    for key, what, flag in (("model", "Measure types", "--model"), ("risk_model", "Risk types", "--risk-model")):
+        model = result.get(key)
+        if model:
+            out += ["", f"{what} by the trigger phrases and the {what.lower()[:-1]} model trained on "
+                    f"`{model.get('trained_on', '?')}` (commit `{str(model.get('commit'))[:7]}`): the dev scores are "
+                    "in-sample for the model; `bench/eval/crossval.json` scores it across writers inside dev."]
+        else:
+            out += ["", f"{what} by the trigger phrases alone (`{flag} none`)."]
     out += ["", "Per-label scores are in the JSON artifact.", SECTION_END]
     return "\n".join(out) + "\n"
 
@@ -359,7 +362,7 @@ def run(args: argparse.Namespace) -> int:
                         "(use --split dev)", exit_code=2)
     result: dict = {"set": str(root), "splits": {}}
     for split in splits:
-        rep, mismatches = evaluate(root, split, getattr(args, "model", None))
+        rep, mismatches = evaluate(root, split, getattr(args, "model", None), getattr(args, "risk_model", None))
         rep["targets"] = targets_met(rep)
         result["splits"][split] = rep
         print(render_text(split, rep))
@@ -367,6 +370,7 @@ def run(args: argparse.Namespace) -> int:
             for m in mismatches:
                 print(json.dumps(m, ensure_ascii=False))
     result["model"] = next(iter(result["splits"].values()))["model"]
+    result["risk_model"] = next(iter(result["splits"].values()))["risk_model"]
     outputs = [p for p in (args.json, args.markdown) if p is not None]
     result["provenance"] = provenance(Path.cwd(), outputs)
     if args.json is not None:

@@ -558,8 +558,8 @@ def _evidence_triples(s: str, iri: str, triggers: dict[str, str], concepts: list
     for concept in concepts:
         phrase = triggers.get(concept)
         score = (scores or {}).get(concept)
-        if not phrase and score is None:
-            continue  # the fallback type, or a report's type: no phrase matched
+        if not phrase and (score is None or concept not in (model_only or ())):
+            continue  # the fallback type, or a report's type: no phrase matched, and no model chose it
         e = node(f"{iri}/why/{concept.rsplit('/', 1)[-1]}")
         yield line(s, NPT.typedBy, e)
         yield line(e, A, NPT.TypeEvidence)
@@ -606,7 +606,10 @@ def _risk_triples(iri: str, parts: list[Part], doc: str, exprs: dict[str, str], 
     for t in dict.fromkeys(typed or first.types):
         yield line(s, NPT.riskType, node(t))
     triggers = {c: phrase for _, r in risks for c, phrase in r.triggers.items()}
-    yield from _evidence_triples(s, iri, triggers, list(dict.fromkeys(typed or first.types)))
+    scores = {t: v for _, r in risks for t, v in r.model_scores.items()}
+    model_only = {t for _, r in risks for t in r.model_only}
+    yield from _evidence_triples(s, iri, triggers, list(dict.fromkeys(typed or first.types)), None, scores,
+                                 model_only)
     if several:
         yield from _only_in_some(iri, "identifies", parts, exprs)
         if len(risks) > 1:

@@ -19,8 +19,8 @@ from kg.extract.facts import (
 )
 from kg.extract.gazetteer import Entity, Gazetteer
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.typer import Typer, load_typer
+from kg.extract.typer import RiskTyper, Typer, load_risk_typer, load_typer
 
 __all__ = ["Cues", "Entity", "Extractor", "Gazetteer", "HeaderFacts", "Lexicon", "MeasureFact", "MeetingFact",
-           "PaperFacts", "RiskFact", "StatementFact", "Typer", "UnitFacts", "doc_iri", "load_lexicon",
-           "load_typer"]
+           "PaperFacts", "RiskFact", "RiskTyper", "StatementFact", "Typer", "UnitFacts", "doc_iri", "load_lexicon",
+           "load_risk_typer", "load_typer"]

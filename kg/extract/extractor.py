@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from kg import vocab
+from kg.errors import UserError
 from kg.extract import segment
 from kg.extract.cues import Cues
 from kg.extract.facts import (
@@ -33,7 +34,7 @@ from kg.extract.facts import (
 )
 from kg.extract.gazetteer import Entity, Gazetteer, Match
 from kg.extract.lexicon import Lexicon, Scheme
-from kg.extract.typer import Typer, TypingContext
+from kg.extract.typer import RiskContext, RiskTyper, Typer, TypingContext
 from kg.read.model import Item, ParsedPaper, ParseWarning
 from kg.util.numerals import cn_to_int, roman_value, to_roman
 
@@ -85,7 +86,7 @@ class Extractor:
     """Turns parsed papers into facts; holds the gazetteer (with learned coalitions) and the lexicon."""
 
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, cues: Cues | None = None,
-                 typer: Typer | None = None) -> None:
+                 typer: Typer | None = None, risk_typer: RiskTyper | None = None) -> None:
         self.g = gazetteer
         self.lex = lexicon
         self.cues = cues or Cues.load()
@@ -104,6 +105,20 @@ class Extractor:
         self._read_around: dict[str, tuple[str, str, list[str]]] = {}
         if self.cues.report_type not in lexicon.measures.concepts:
             raise ValueError(f"report_leads_type {self.cues.report_type} is not a measure type of the lexicon")
+        #: the model that reads every unit's risk types over the rules' (None: the risk phrases' stand)
+        self.risk_typer = risk_typer
+        #: when a dict, what the risk model reads of each unit is kept here by unit IRI (`npt-kg train`)
+        self.risk_contexts: dict[str, RiskContext] | None = None
+        #: unit IRI → (its path, its own words, its list's lead, its section heading), for the risk model
+        self._units_read: dict[str, tuple[str, str, str, str]] = {}
+        # a model made for another scheme (an old or hand-edited file) would emit undeclared concepts
+        for model, scheme, what in ((typer, lexicon.measures, "measure"), (risk_typer, lexicon.risks, "risk")):
+            if model is not None:
+                unknown = [c for c in model.classes if model.namespace + c not in scheme.concepts]
+                if unknown:
+                    raise UserError(f"{model.source or 'the ' + what + '-type model'}: its classes are not {what} "
+                                    f"types of the ontology ({', '.join(unknown[:5])}); make it again with "
+                                    "`npt-kg train`")
 
     # -- header --
 
@@ -319,6 +334,7 @@ class Extractor:
         self._theme = self._title_theme(h.title or "")
         self._themed = set()  # the units whose step took the paper's theme (its sub-items may say better)
         self._read_around = {}
+        self._units_read = {}
         meeting = self.read_meeting(paper, warnings)
         npt_paper = meeting is not None or bool(NPT_SYMBOL_RE.search(h.symbol or ""))
         doc = doc or doc_iri(paper)
@@ -379,6 +395,7 @@ class Extractor:
             found, masked = self.scan(u, own, npt_paper)
             paragraphs.append(u)
             heading = sec_heading.get(p.section, "")
+            self._units_read[u.iri] = (str(p.number), own, "", heading)
             kind = self._list_kind(p.lead, heading, [it.own_text for it in p.items]) if p.items else None
             if not p.items:
                 if (self.cues.recommendation_heading.search(heading)
@@ -409,6 +426,8 @@ class Extractor:
             self._items(p.items, u, kind, lead, heading, unique, marks, items, measures, risks, npt_paper)
         if self.typer is not None or self.contexts is not None:
             self._model_types(measures, h.title or "")
+        if self.risk_typer is not None or self.risk_contexts is not None:
+            self._model_risks(measures, risks)
         return PaperFacts(
             doc=doc, file=paper.path.name, sha256=paper.sha256, symbol=h.symbol, title=h.title,
             issue_date=h.issue_date, language=h.language or "zh", original_language=h.original_language,
@@ -451,6 +470,7 @@ class Extractor:
                           parent=parent.iri, footnotes=marks(it.footnote_marks))
             found, masked = self.scan(u, own, npt_paper)
             out_items.append(u)
+            self._units_read[u.iri] = (it.path, own, lead.text, heading)
             m = None
             if kind == "measure" and lead.views_apart and self.cues.view_open.match(own) \
                     and not self._calls(masked, found):
@@ -648,6 +668,63 @@ class Extractor:
             m.model_only = [t for t in scored.types if t not in ctx.rule_types]
             if not any(t in ctx.rule_types for t in scored.types):
                 m.typed_from = ""  # the model read the step's own words (and its lead's)
+
+    def _model_risks(self, measures: list[MeasureFact], risks: list[RiskFact]) -> None:
+        """The risk model's types for every unit, read over the risk phrases' findings (RiskTyper).
+
+        A unit's types are those its steps mitigate and its risks have. A type the model drops is
+        removed from both; a type it adds goes to the unit's steps when it has any (what the step is
+        against), else to a new risk of the unit, with the model's probability and the words behind it.
+        """
+        fallback = self.lex.risks.fallback
+        steps: dict[str, list[MeasureFact]] = {}
+        for m in measures:
+            steps.setdefault(m.unit, []).append(m)
+        named: dict[str, list[RiskFact]] = {}
+        for r in risks:
+            named.setdefault(r.unit, []).append(r)
+        units, contexts = [], []
+        for iri, (_, own, lead, heading) in self._units_read.items():
+            ms = steps.get(iri, [])
+            rule = {t for m in ms for t in m.mitigates} | {t for r in named.get(iri, []) if not r.fallback
+                                                         for t in r.types}
+            ctx = RiskContext(own, lead, heading, bool(ms), sorted({t for m in ms if not m.fallback for t in m.types}),
+                              sorted(rule - {fallback}))
+            if self.risk_contexts is not None:
+                self.risk_contexts[iri] = ctx
+            units.append(iri)
+            contexts.append(ctx)
+        if self.risk_typer is None or not contexts:
+            return
+        for iri, ctx, scored in zip(units, contexts, self.risk_typer.read_all(contexts, self.lex.risks),
+                                    strict=True):
+            if scored.types == ctx.rule_types and not scored.scores:
+                continue
+            keep = set(scored.types)
+            added = [t for t in scored.types if t not in ctx.rule_types]
+            words = {t: " · ".join(scored.words.get(t, [])) for t in added}
+            for m in steps.get(iri, []):
+                m.mitigates = [t for t in m.mitigates if t in keep]
+                for t in added if m is steps[iri][0] else ():
+                    m.mitigates.append(t)
+                    m.triggers[t] = words[t]
+                    m.model_only.append(t)
+                m.model_scores.update({t: v for t, v in scored.scores.items() if t in m.mitigates and t in m.triggers})
+            for r in named.get(iri, []):
+                if r.fallback:
+                    continue
+                r.types = [t for t in r.types if t in keep]
+                r.model_scores = {t: v for t, v in scored.scores.items() if t in r.types and t in r.triggers}
+                if not r.types:
+                    if r.iri.endswith("/risk"):  # an item of a list of risks stays a risk, of no known type
+                        r.types, r.fallback = [fallback], True
+                    else:
+                        risks.remove(r)
+            if added and iri not in steps:
+                path, own, _, _ = self._units_read[iri]
+                for t in added:
+                    risks.append(RiskFact(f"{iri}/risk/{t.rsplit('/', 1)[-1]}", iri, path, own.strip(), [t],
+                                          False, False, {t: words[t]}, {t: scored.scores[t]}, [t]))
 
     def _type_from_steps(self, m: MeasureFact, steps: list[MeasureFact]) -> None:
         """A step that names no type and introduces sub-items (`(b) Take the following steps:`) is of

@@ -93,8 +93,13 @@ class RiskFact:
     types: list[str]
     fallback: bool
     risky_action: bool
-    #: risk-type IRI → the trigger phrase (as printed) that gave it
+    #: risk-type IRI → the trigger phrase (as printed) that gave it, or the words that weighed most for
+    #: the risk model
     triggers: dict[str, str] = field(default_factory=dict)
+    #: risk-type IRI → the risk model's probability, when a model read the unit (kg/extract/typer.py)
+    model_scores: dict[str, float] = field(default_factory=dict)
+    #: the types the model gave that no trigger phrase did
+    model_only: list[str] = field(default_factory=list)
 
 
 @dataclass

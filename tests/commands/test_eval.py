@@ -53,6 +53,12 @@ def one_paper_set(tmp_path: Path) -> Path:
 def test_scores_a_dev_paper_and_writes_json_and_a_results_section(one_paper_set: Path, tmp_path: Path, capsys) -> None:
     out, md = tmp_path / "eval.json", tmp_path / "results.md"
     md.write_text("# Results\n\nother text\n", encoding="utf-8")
+    # one unit the builder cannot get right (an addressee no paper names), so that --details has one to show
+    gold_file = one_paper_set / "dev" / (DEV_PAPER + ".gold.json")
+    g = json.loads(gold_file.read_text(encoding="utf-8"))
+    first = next(iter(g["units"].values()))
+    first["addressees"] = [*first["addressees"], "state/ZZ"]
+    gold_file.write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
     assert main(["eval", "--set", str(one_paper_set), "--split", "dev", "--details",
                  "--json", str(out), "--markdown", str(md)]) == 0
     printed = capsys.readouterr().out
@@ -72,7 +78,7 @@ def test_scores_a_dev_paper_and_writes_json_and_a_results_section(one_paper_set:
     assert main(["eval", "--set", str(one_paper_set), "--split", "dev", "--markdown", str(md), "--model", "none"]) == 0
     assert md.read_text(encoding="utf-8").count("<!-- eval:begin -->") == 1
     assert "trigger phrases alone" in md.read_text(encoding="utf-8")
-    assert "measure_types" in printed and '"unit"' in printed  # per-unit details, dev only
+    assert "measure_types" in printed and '"unit"' in printed and "state/ZZ" in printed  # per-unit details, dev only
 
 
 def test_a_broken_gold_file_is_one_line_naming_it(tmp_path: Path, capsys) -> None:

@@ -13,7 +13,6 @@ from kg.commands import main
 from kg.commands.train import fit, steps
 from kg.extract import load_lexicon, load_typer
 from kg.extract.typer import TypingContext, features
-from kg.store import load_dataset
 
 EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval"
 MT = vocab.MEASURE_TYPE_NS
@@ -123,7 +122,7 @@ def test_a_broken_model_file_is_one_line_naming_it(tmp_path: Path, capsys):
 def test_without_the_model_no_type_is_given_by_it(tmp_path: Path):
     assert load_typer("none") is None
     out = tmp_path / "rules.ttl"
-    build_graph([resources.SEEDS_DIR], out, model="none")
+    build_graph([resources.SEEDS_DIR], out, model="none", risk_model="none")
     assert "modelScore" not in out.read_text(encoding="utf-8")
 
 
@@ -140,15 +139,8 @@ SELECT ?measure ?type ?score ?words ?phrase WHERE {
 """
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    graph = tmp_path_factory.mktemp("model") / "npt-kg.ttl"
-    build_graph([resources.SEEDS_DIR, *sorted((EVAL / "dev").glob("zh-2*.txt"))], graph)
-    return load_dataset(graph)
-
-
-def test_a_type_the_model_gives_says_so_with_its_probability_and_the_words_or_phrase_behind_it(store: Store):
-    rows = list(store.query(MODEL_EVIDENCE, use_default_graph_as_union=True))
+def test_a_type_the_model_gives_says_so_with_its_probability_and_the_words_or_phrase_behind_it(model_store: Store):
+    rows = list(model_store.query(MODEL_EVIDENCE, use_default_graph_as_union=True))
     assert rows, "the model types some steps"
     model = load_typer()
     assert model is not None
@@ -166,6 +158,7 @@ def test_train_outside_a_checkout_asks_where_to_write_and_writes_a_model_there(t
     assert main(["train", "--set", str(EVAL)]) == 2
     assert "-o FILE" in capsys.readouterr().err
     out = tmp_path / "mine.json"
-    assert main(["train", "--set", str(EVAL), "-o", str(out)]) == 0
+    assert main(["train", "--set", str(EVAL), "-o", str(out)]) == 2, "-o names one model: which?"
+    assert main(["train", "--set", str(EVAL), "--kind", "measure-types", "-o", str(out)]) == 0
     mine = load_typer(out)
     assert mine is not None and mine.classes == load_typer().classes
