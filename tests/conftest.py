@@ -128,3 +128,17 @@ def waitress_server() -> Iterator[Callable[..., LiveServer]]:
 def module_waitress_server() -> Iterator[Callable[..., LiveServer]]:
     """Factory like `waitress_server`, for servers shared by a whole test module."""
     yield from _server_factory()
+
+
+@pytest.fixture(scope="session")
+def model_store(tmp_path_factory: pytest.TempPathFactory):
+    """The seeds and some dev papers of either language, built as `npt-kg build` does (with the shipped
+    typing models): what the tests of the models' evidence query."""
+    from kg import resources
+    from kg.build import build_graph
+    from kg.store import load_dataset
+
+    dev = REPO / "bench" / "eval" / "dev"
+    graph = tmp_path_factory.mktemp("models") / "npt-kg.ttl"
+    build_graph([resources.SEEDS_DIR, *sorted(dev.glob("zh-2*.txt")), *sorted(dev.glob("en-2*.txt"))], graph)
+    return load_dataset(graph)

@@ -47,6 +47,8 @@ class Cues:
     submitter_head: re.Pattern[str]  # "Working paper submitted by " (English lines name the submitter last)
     on_behalf_of: re.Pattern[str]
     lead_call: re.Pattern[str]
+    #: how a lead that asks for a step ends when its items detail that step ("…, including by:", "…，其中包括：")
+    detail_tail: re.Pattern[str]
     author_call: re.Pattern[str]  # the paper's authors asking or pledging (`We support`, `集团再次敦促`)
     passive_call: re.Pattern[str]  # "… are encouraged to": a narrative paragraph that asks, in the passive
     operative_open: re.Pattern[str]  # an item that opens with what its author asks or pledges (Calls upon…)
@@ -102,6 +104,7 @@ class Cues:
             submitter_head=re.compile(d.get("submitter_head", "(?!)")),
             on_behalf_of=re.compile(d["on_behalf_of"]),
             lead_call=re.compile(f"(?:{d['lead_calls']})"),
+            detail_tail=re.compile(d.get("detail_tails", "(?!)")),
             author_call=re.compile(f"(?:^|(?<=[。；;.，,:：]))\\s*(?i:{d['author_words']})\\s*(?i:{d['author_adverbs']})?\\s*"
                                    f"(?i:{d['operative_verbs']})(?![A-Za-z])"),
             passive_call=re.compile(d.get("passive_calls", "(?!)")),
@@ -114,7 +117,8 @@ class Cues:
             recipients=[(re.compile(c["before"]), re.compile(c["after"])) for c in d.get("recipient_cues", [])],
             subject_after=re.compile(f"\\s*(?:(?:{adverbs})\\s*)?(?:{d['subject_verbs']})"),
             object_before=re.compile(f"(?<![A-Za-z])(?:{d['object_markers']})\\s*$"),
-            modal_after=re.compile(f"\\s*(?:(?:{adverbs})\\s*)?(?:{d['modal_verbs']})"),
+            # "寻求…的无核武器国家，应…": a Chinese subject may be set off from its modal by a comma
+            modal_after=re.compile(f"\\s*(?:，\\s*)?(?:(?:{adverbs})\\s*)?(?:{d['modal_verbs']})"),
             groups=NameMatcher(
                 [(n, Entity("org", g["slug"], g["en"], g["zh"], g.get("abbreviation"), org_kind=g.get("kind", "group")))
                  for g in d.get("addressee_groups", [])

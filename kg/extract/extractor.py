@@ -417,6 +417,11 @@ class Extractor:
                     step.types, step.fallback = sorted(lead.report), False
                     step.triggers.update({t: lead.triggers[t] for t in lead.report if t in lead.triggers})
                 measures.append(step)
+            elif kind == "measure" and self.cues.detail_tail.search(p.lead) \
+                    and (self._calls(masked, found) or self.cues.lead_call.search(p.lead)):
+                # "States should strengthen their export controls, including by:": the lead asks for the
+                # step its items detail, so it is a step too
+                measures.append(self._measure(u, own, str(p.number), None, found, masked))
             # a list of measures only because its items mostly open with a request ("The Group: (a) Calls
             # upon …"): an item that opens with a view instead ("(b) Reaffirms …") states the view
             openings = [it.own_text for it in p.items]
@@ -822,13 +827,19 @@ class Extractor:
         if self.cues.author_call.search(masked) or self.cues.passive_call.search(masked) \
                 or self.cues.impersonal_call.search(masked):
             return True
-        for m in self._actors(masked, found):
+        actors = self._actors(masked, found)
+        for p in self.cues.call_pronoun.finditer(masked) if actors else ():
+            if any(m.end <= p.start() for m in actors):
+                return True  # "…recalls the statement of the nuclear-weapon States and urges them to…"
+        for m in actors:
             before = masked[max(0, m.start - _REACH):m.start]
             if self.cues.call_before.search(before):
                 return True
             if _opens_clause(before) and (self.cues.modal_after.match(masked, m.end)
                                           or self.cues.relative_subject.match(masked, m.end)):
                 return True
+            if _ZH_RELATIVE.search(before) and self.cues.modal_after.match(masked, m.end):
+                return True  # "寻求…的无核武器国家，应…": a subject after its relative clause
             if (m.entity.kind, m.entity.key) in self._authors and _opens_clause(before) \
                     and self.cues.operative_open.match(masked, m.end):
                 return True  # "The Group supports…", "中国支持…"
@@ -892,6 +903,8 @@ def _opens_clause(before: str) -> bool:
             or _THAT.search(b) is not None)
 
 
+#: `寻求海军核动力推进的[无核武器国家]`: a relative clause opening the clause, before its subject
+_ZH_RELATIVE = re.compile(r"(?:^|[。；;，,：:])[^。；;，,：:]{1,40}的$")
 #: `believes that the Review Conference should`: a that-clause opens with its subject
 _THAT = re.compile(r"(?<![A-Za-z])that$")
 #: after a name: a possessor or a complement, not the one who acts (核武器国家的…, the IAEA's…, States of…)

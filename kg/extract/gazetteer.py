@@ -147,6 +147,10 @@ class NameMatcher:
             key = "".join(ch for ch in fold(name) if ch not in _SKIPPABLE)
             if key:
                 keys[key] = value  # a later duplicate wins: data files list specific forms last
+                # an English name written in lower case opens a sentence with a capital ("The Conference
+                # should…", "Supplier States should…"); a name listed in that form itself is kept as listed
+                if key[0].islower() and key[0].isascii():
+                    keys.setdefault(key[0].upper() + key[1:], value)
         self._automaton = ahocorasick.Automaton()
         for key, value in keys.items():
             self._automaton.add_word(key, (len(key), value))

@@ -271,7 +271,8 @@ def test_an_umbrella_type_takes_the_narrower_type_its_lead_names(extractor: Extr
     p = _en([para(1, "The Group urges all States to strengthen technical cooperation, in particular by:", [
         item("a", "Promoting the peaceful uses of nuclear energy in developing countries.", 1, "1(a)")])],
         heading="Background")
-    (m,) = extractor.extract(p).measures
+    lead, m = extractor.extract(p).measures  # the lead asks for the step its item details: a step too
+    assert (lead.path, m.path) == ("1", "1(a)")
     assert m.types == [MT + "peaceful-uses-cooperation"]
     assert m.type_from == {MT + "peaceful-uses-cooperation": "list lead"}  # the evidence says where the word is
 
@@ -356,3 +357,51 @@ def test_any_other_state_possessing_nuclear_weapons_is_called_upon_as_the_group_
                          item("a", "Lower the alert levels of their forces;", 1, "5(a)")])])
     (m,) = extractor.extract(p).measures
     assert keys(m.addressees) == {"p5", "nuclear-armed-states"}
+
+
+def _zh(paragraphs, heading: str = "建议"):
+    return paper("奥地利、墨西哥和泰国提交的工作文件", paragraphs=paragraphs, sections=[Section(1, heading, None, 5)])
+
+
+def test_a_lead_that_asks_for_a_step_its_items_detail_is_a_step_too(extractor: Extractor) -> None:
+    en = _en([para(1, "States parties should tighten their national export controls, including by:", [
+        item("a", "Adopting legislation on brokering and transit;", 1, "1(a)"),
+        item("b", "Implementing resolution 1540 (2004) in full.", 2, "1(b)")])], heading="Export controls")
+    assert [m.path for m in extractor.extract(en).measures] == ["1", "1(a)", "1(b)"]
+    zh = _zh([para(1, "我们鼓励各国制定国家裁军教育战略，其中包括：", [item("a", "将裁军教育纳入课程；", 1, "1(a)")])])
+    by_path = {m.path: m for m in extractor.extract(zh).measures}
+    assert set(by_path) == {"1", "1(a)"} and keys(by_path["1"].addressees) == {"all-states"}
+    # a lead that only introduces its items stays a lead
+    plain = _en([para(1, "The Group calls upon all States parties to:", [
+        item("a", "Adopt legislation on brokering and transit.", 1, "1(a)")])])
+    assert [m.path for m in extractor.extract(plain).measures] == ["1(a)"]
+
+
+def test_points_a_conference_should_agree_on_are_steps(extractor: Extractor) -> None:
+    p = _zh([para(1, "审议大会应就第十条的适用达成共同谅解，其要点如下：", [
+        item("a", "退出国仍须对其违约行为承担责任；", 1, "1(a)"),
+        item("b", "安全理事会应立即审议任何退出通知。", 2, "1(b)")])], heading="退出")
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert set(by_path) == {"1", "1(a)", "1(b)"}
+    assert keys(by_path["1(b)"].addressees) == {"review-conference", "security-council"}
+
+
+def test_a_name_opening_a_sentence_with_a_capital_is_still_the_name(extractor: Extractor) -> None:
+    p = _en([para(1, "Supplier States should require comprehensive safeguards as a condition of any new transfer."),
+             para(2, "The Conference should affirm that irreversibility applies to every reduction.")])
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert keys(by_path["1"].addressees) == {"developed-states-parties"}
+    assert keys(by_path["2"].addressees) == {"review-conference"}
+
+
+def test_a_subject_after_its_relative_clause_and_a_comma_is_called_upon(extractor: Extractor) -> None:
+    p = _zh([para(1, "寻求海军核动力推进的无核武器国家，应与国际原子能机构尽早商定相关安排。")], heading="遵约")
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"non-nuclear-weapon-states"}
+
+
+def test_a_call_upon_those_just_named_by_a_pronoun_is_a_step(extractor: Extractor) -> None:
+    p = _en([para(1, "The Group recalls the joint statement of the five nuclear-weapon States and encourages them "
+                     "to reaffirm it.")], heading="Dialogue")
+    (m,) = extractor.extract(p).measures
+    assert keys(m.addressees) == {"p5"}
