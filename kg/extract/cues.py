@@ -63,8 +63,10 @@ class Cues:
     view_open: re.Pattern[str]  # an item that opens with a view ("Reaffirms …", 重申…), not a request
     relative_subject: re.Pattern[str]  # "States that have not done so should": a subject, its clause, its modal
     groups: NameMatcher
+    #: an addressee group called upon as the States it stands for (the depositaries): slug → state keys
+    stands_for: dict[str, tuple[str, ...]]
     #: 尚未…的[国家]: a group named by its relative clause (the pattern, the clause words that exclude it, the group)
-    relative_groups: list[tuple[re.Pattern[str], re.Pattern[str], Entity]]
+    relative_groups: list[tuple[re.Pattern[str], re.Pattern[str], Entity, re.Pattern[str] | None]]
     impersonal_call: re.Pattern[str]  # "It is essential that …": a paragraph that asks without a speaker
     always_inherited: frozenset[str]
     generic_types: frozenset[str]
@@ -124,7 +126,10 @@ class Cues:
                  for g in d.get("addressee_groups", [])
                  for n in [g["zh"], g["en"], *g.get("zh_names", []), *g.get("en_names", [])]]
                 + [(n, None) for n in d.get("addressee_non_names", [])]),
-            relative_groups=[(re.compile(c["pattern"]), re.compile(c.get("unless", "(?!)")), by_slug[c["slug"]])
+            stands_for={g["slug"]: tuple(g["stands_for"]) for g in d.get("addressee_groups", [])
+                        if g.get("stands_for")},
+            relative_groups=[(re.compile(c["pattern"]), re.compile(c.get("unless", "(?!)")), by_slug[c["slug"]],
+                              re.compile(c["requires"]) if c.get("requires") else None)
                              for c in d.get("relative_groups", [])],
             impersonal_call=re.compile(d.get("impersonal_calls", "(?!)")),
             relative_subject=re.compile(d.get("relative_subjects", "(?!)")),
@@ -139,9 +144,11 @@ class Cues:
         """The addressee groups named in `text`: by name, and by a relative clause (…的国家) where no
         name covers the words."""
         found = self.groups.finditer(text)
-        for pattern, unless, entity in self.relative_groups:
+        for pattern, unless, entity, requires in self.relative_groups:
             for m in pattern.finditer(text):
                 clause = _CLAUSE_START.split(text[:m.start()])[-1]
+                if requires is not None and not requires.search(clause):
+                    continue
                 if not unless.search(clause) and not any(a < m.end() and m.start() < b for a, b, _ in found):
                     found.append((m.start(), m.end(), entity))
         return sorted(found, key=lambda x: x[0])

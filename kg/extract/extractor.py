@@ -331,6 +331,9 @@ class Extractor:
         header = header or self.read_header(paper)
         # a paper's own submitters do not call upon themselves ("The Group calls upon all States")
         self._authors = {(e.kind, e.key) for e in [*header.submitters, header.coalition] if e is not None}
+        # "…on behalf of the Association of Southeast Asian Nations": a submitting body the gazetteer knows
+        # as an organization rather than a coalition is an author too (东盟呼吁… does not call upon ASEAN)
+        self._authors |= {("org", m.entity.key) for m in self.g.find(h.submitter_line or "") if m.entity.kind == "org"}
         self._theme = self._title_theme(h.title or "")
         self._themed = set()  # the units whose step took the paper's theme (its sub-items may say better)
         self._read_around = {}
@@ -809,9 +812,9 @@ class Extractor:
                 if self.cues.call_before.search(before) or (lead and self.cues.agent_before.search(before)):
                     out.append(e)
                     continue
-                if _opens_clause(before) and (self.cues.subject_after.match(masked, m.end)
-                                              or _IN_PARTICULAR.search(before)):
-                    out.append(e)
+                if (_opens_clause(before) or _ZH_RELATIVE.search(before)) and (
+                        self.cues.subject_after.match(masked, m.end) or _IN_PARTICULAR.search(before)):
+                    out.append(e)  # "寻求海军核动力的无核武器国家应当：" as "无核武器国家应当："
                     continue
                 if strict or e.kind == "org" or (e.kind == "coalition" and masked[m.start].isascii()):
                     continue  # a body or a group of States is called upon only after a call verb or as subject
@@ -819,6 +822,19 @@ class Extractor:
                         or masked[m.end:m.end + 1] == "的":
                     continue  # the object of the action, a possessor, or the author of a statement
                 out.append(e)
+        return self._as_states(_dedup(out))
+
+    def _as_states(self, actors: list[Entity]) -> list[Entity]:
+        """A group that stands for named States (the depositaries) as those States; inside a wider group
+        (核武器国家，特别是三个保存国) only the wider group."""
+        out: list[Entity] = []
+        keys = {e.key for e in actors}
+        for e in actors:
+            states = self.cues.stands_for.get(e.key) if e.kind == "org" else None
+            if states is None:
+                out.append(e)
+            elif "p5" not in keys:
+                out.extend(s for s in (self.g.actor(k) for k in states) if s is not None)
         return _dedup(out)
 
     def _calls(self, masked: str, found: list[Match]) -> bool:
@@ -873,7 +889,9 @@ class Extractor:
 _REACH = 48
 _YEAR_BEFORE = re.compile(r"(?:(?:\d{4}\s*年|[Tt]he|\d{4}|该条约|该|所有|那些|[Tt]hose|[Aa]ll)\s*)+$")
 #: `…，特别是核武器国家`: a name that extends the list of those called upon
-_IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*$")
+_IN_PARTICULAR = re.compile(r"(?:特别是|尤其是|in particular|especially)\s*(?:该条约|该|the)?\s*"
+                            r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|remaining|other)?\s*$"
+                            r"|(?:特别是|尤其是)[^，,。；;]{0,40}的\s*$")
 
 
 #: What may stand between two names of one coordination (`Israel, India and Pakistan`, `美国和俄罗斯`).
@@ -899,7 +917,7 @@ def _chains(text: str, actors: list[Match]) -> list[list[Match]]:
 def _opens_clause(before: str) -> bool:
     """Whether a name after `before` opens its clause (`2026 年审议大会…`, `…，特别是核武器国家`)."""
     b = _YEAR_BEFORE.sub("", before).rstrip()
-    return (not b or b[-1] in "，,；;：:。.!?" or b.endswith(("特别是", "尤其是", "in particular", "especially"))
+    return (not b or b[-1] in "，,；;：:。.!?" or _IN_PARTICULAR.search(b) is not None
             or _THAT.search(b) is not None)
 
 

@@ -405,3 +405,41 @@ def test_a_call_upon_those_just_named_by_a_pronoun_is_a_step(extractor: Extracto
                      "to reaffirm it.")], heading="Dialogue")
     (m,) = extractor.extract(p).measures
     assert keys(m.addressees) == {"p5"}
+
+
+def test_the_depositaries_named_alone_are_the_three_states_and_inside_the_p5_only_the_p5(extractor: Extractor) -> None:
+    p = _zh([para(1, "收到退约通知后，三个保存国政府应立即召集缔约国进行磋商。"),
+             para(2, "呼吁核武器国家，特别是三个保存国，率先履行裁军承诺。")], heading="退约")
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert keys(by_path["1"].addressees) == {"GB", "RU", "US"}
+    assert keys(by_path["2"].addressees) == {"p5"}
+
+
+def test_annex_2_states_named_by_their_clause_or_after_in_particular(extractor: Extractor) -> None:
+    p = _zh([para(1, "敦促附件二所列尚未批准《全面禁止核试验条约》的国家尽快批准该条约。"),
+             para(2, "呼吁尚未批准该条约的国家，特别是其批准对条约生效不可或缺的其余八个国家，尽快批准。")],
+            heading="禁试")
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert keys(by_path["1"].addressees) == {"annex-2-states"}
+    assert keys(by_path["2"].addressees) == {"all-states", "annex-2-states"}
+    en = _en([para(1, "We call upon all States that have not yet ratified the Treaty to do so, in particular the eight "
+                      "remaining annex 2 States.")], heading="Testing")
+    (m,) = extractor.extract(en).measures
+    assert keys(m.addressees) == {"all-states", "annex-2-states"}
+
+
+def test_a_lead_ending_in_its_modal_is_a_list_of_steps_for_its_subject(extractor: Extractor) -> None:
+    p = _en([para(1, "Without prejudice to their other obligations, the nuclear-weapon States should", [
+        item("a", "lower the readiness of their forces;", 1, "1(a)"),
+        item("b", "publish their doctrines.", 2, "1(b)")])], heading="Risk reduction")
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert set(by_path) == {"1(a)", "1(b)"} and keys(by_path["1(a)"].addressees) == {"p5"}
+
+
+def test_a_body_that_submits_the_paper_does_not_call_upon_itself() -> None:
+    ex = Extractor(Gazetteer.load(), load_lexicon())
+    p = paper("老挝人民民主共和国代表东南亚国家联盟提交的工作文件",
+              paragraphs=[para(1, "东盟请国际原子能机构支持建立区域核安全监管机构网络。")],
+              sections=[Section(1, "核安全", None, 5)])
+    (m,) = ex.extract(p).measures
+    assert keys(m.addressees) == {"iaea"}
