@@ -849,7 +849,8 @@ class Extractor:
                 return True  # "…recalls the statement of the nuclear-weapon States and urges them to…"
         for m in actors:
             before = masked[max(0, m.start - _REACH):m.start]
-            if self.cues.call_before.search(before):
+            call = self.cues.call_before.search(before)
+            if call and not self._reported(masked[:max(0, m.start - _REACH) + call.start()]):
                 return True
             if _opens_clause(before) and (self.cues.modal_after.match(masked, m.end)
                                           or self.cues.relative_subject.match(masked, m.end)):
@@ -860,6 +861,13 @@ class Extractor:
                     and self.cues.operative_open.match(masked, m.end):
                 return True  # "The Group supports…", "中国支持…"
         return False
+
+    def _reported(self, before_verb: str) -> bool:
+        """Whether a call verb reports another's call rather than making the paper's own: its sentence
+        opens with a resolution or a body that made it ("大会第 64/35 号决议呼吁国际社会…", "2010 年审议大会
+        …请核武器国家…"), and no modal of the paper's own ("审议大会应呼吁…") stands before the verb."""
+        sentence = _SENTENCE_START.split(before_verb)[-1]
+        return bool(_REPORTER.search(sentence)) and not self.cues.modal_after.search(sentence)
 
     def _list_risk(self, u: UnitFacts, own: str, path: str, risky: bool) -> RiskFact:
         rs = self.lex.risks
@@ -921,6 +929,12 @@ def _opens_clause(before: str) -> bool:
             or _THAT.search(b) is not None)
 
 
+#: where a sentence starts, and who opens one that reports another's call (a resolution, a past conference)
+_SENTENCE_START = re.compile(r"[。；;!?！？]|\.\s")
+_REPORTER = re.compile(r"^\s*(?:[^，,]{0,12}(?:联合国大会|大会|安全理事会|安理会)"
+                       r"|\d{4}\s*年(?:审议(?:和延期)?大会|审议会议)"
+                       r"|(?:[Ii]n )?(?:its )?resolution|[Tt]he (?:General Assembly|Security Council)"
+                       r"|[Tt]he \d{4} Review(?: and Extension)? Conference|[Aa]t the \d{4} Review Conference)")
 #: `寻求海军核动力推进的[无核武器国家]`: a relative clause opening the clause, before its subject
 _ZH_RELATIVE = re.compile(r"(?:^|[。；;，,：:])[^。；;，,：:]{1,40}的$")
 #: `believes that the Review Conference should`: a that-clause opens with its subject

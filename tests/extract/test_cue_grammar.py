@@ -443,3 +443,13 @@ def test_a_body_that_submits_the_paper_does_not_call_upon_itself() -> None:
               sections=[Section(1, "核安全", None, 5)])
     (m,) = ex.extract(p).measures
     assert keys(m.addressees) == {"iaea"}
+
+
+def test_a_call_a_resolution_or_a_past_conference_made_is_history_not_a_step(extractor: Extractor) -> None:
+    p = _zh([para(1, "联合国大会在其关于该地区的历次决议中，呼吁国际社会协助受影响的人口。"),
+             para(2, "2010 年审议大会请核武器国家考虑降低战备状态。"),
+             para(3, "审议大会应再次呼吁国际社会协助受影响的人口。")], heading="背景")
+    assert [m.path for m in extractor.extract(p).measures] == ["3"]
+    en = _en([para(1, "In resolution 64/35, the General Assembly called upon all States to observe the day."),
+              para(2, "The Group calls upon all States to observe the day.")], heading="Background")
+    assert [m.path for m in extractor.extract(en).measures] == ["2"]
