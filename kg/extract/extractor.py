@@ -932,7 +932,7 @@ def _opens_clause(before: str) -> bool:
 #: where a sentence starts, and who opens one that reports another's call (a resolution, a past conference)
 _SENTENCE_START = re.compile(r"[。；;!?！？]|\.\s")
 _REPORTER = re.compile(r"^\s*(?:[^，,]{0,12}(?:联合国大会|大会|安全理事会|安理会)"
-                       r"|\d{4}\s*年(?:审议(?:和延期)?大会|审议会议)"
+                       r"|\d{4}\s*年(?:审议(?:和延期)?大会|审议会议)|第\s*\d+\s*项行动|[Aa]ction \d+"
                        r"|(?:[Ii]n )?(?:its )?resolution|[Tt]he (?:General Assembly|Security Council)"
                        r"|[Tt]he \d{4} Review(?: and Extension)? Conference|[Aa]t the \d{4} Review Conference)")
 #: `寻求海军核动力推进的[无核武器国家]`: a relative clause opening the clause, before its subject

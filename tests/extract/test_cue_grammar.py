@@ -453,3 +453,15 @@ def test_a_call_a_resolution_or_a_past_conference_made_is_history_not_a_step(ext
     en = _en([para(1, "In resolution 64/35, the General Assembly called upon all States to observe the day."),
               para(2, "The Group calls upon all States to observe the day.")], heading="Background")
     assert [m.path for m in extractor.extract(en).measures] == ["2"]
+
+
+def test_states_in_a_position_to_do_so_are_all_states_and_a_long_modal_lead_is_a_step(extractor: Extractor) -> None:
+    p = _en([para(1, "States in a position to do so are invited to support the recovery of affected regions, "
+                     "including by:", [item("a", "Financing long-term health monitoring;", 1, "1(a)")]),
+             para(2, "States possessing nuclear weapons should reduce the operational readiness of their forces, "
+                     "with a view to removing all nuclear weapons from high alert, including by:",
+                  [item("a", "Separating warheads from delivery vehicles.", 1, "2(a)")])], heading="Recovery")
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert set(by_path) == {"1", "1(a)", "2", "2(a)"}
+    assert keys(by_path["1(a)"].addressees) == {"all-states"}
+    assert keys(by_path["2(a)"].addressees) == {"nuclear-armed-states"}
