@@ -460,7 +460,8 @@ class Extractor:
             found, masked = self.g.find(text), text
         types = self._type_spans(text, found, masked) if text else {}
         if report is None and self.cues.is_report_lead(text):
-            report = sorted(types) or [self.cues.report_type]
+            # what a report is to cover is not a step of its own: its items are reports (GUIDE.md)
+            report = [self.cues.report_type]
         addressees = self._addressees(masked, found, set(self._authors), strict=True, lead=True)
         addressees = _dedup([*addressees, *(m.entity for m in self._actors(masked, found)
                                             if self.cues.is_recipient(masked, m.start, m.end))])

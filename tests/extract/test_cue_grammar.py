@@ -465,3 +465,11 @@ def test_states_in_a_position_to_do_so_are_all_states_and_a_long_modal_lead_is_a
     assert set(by_path) == {"1", "1(a)", "2", "2(a)"}
     assert keys(by_path["1(a)"].addressees) == {"all-states"}
     assert keys(by_path["2(a)"].addressees) == {"nuclear-armed-states"}
+
+
+def test_what_a_report_is_to_cover_makes_its_items_reports_only(extractor: Extractor) -> None:
+    p = _zh([para(1, "缔约国应在其国家报告中说明执行《条约》第六条的情况，其中包括：", [
+        item("a", "核弹头的数量和类型；", 1, "1(a)"),
+        item("b", "为降低核武器系统战备状态所采取的措施。", 2, "1(b)")])], heading="透明度")
+    by_path = {m.path: m for m in extractor.extract(p).measures}
+    assert by_path["1(b)"].types == [MT + "transparency-and-reporting"]
