@@ -163,3 +163,18 @@ def test_train_outside_a_checkout_asks_where_to_write_and_writes_a_model_there(t
     assert main(["train", "--set", str(EVAL), "--kind", "measure-types", "-o", str(out)]) == 0
     mine = load_typer(out)
     assert mine is not None and mine.classes == load_typer().classes
+
+
+def test_what_the_model_reads_around_each_step_is_kept_for_one_paper_only():
+    """Without a model nothing reads the steps' surroundings: they must not pile up over a whole build."""
+    from kg.extract import Extractor, Gazetteer
+    from tests.extract.test_extract import paper, para
+
+    extractor = Extractor(Gazetteer.load(), load_lexicon())
+    one = paper(paragraphs=[para(1, "呼吁核武器国家降低核武器系统的战备状态。")])
+    two = paper(paragraphs=[para(1, "促请各国批准《全面禁止核试验条约》。"), para(2, "鼓励妇女参与裁军。")],
+                title="另一文件")
+    extractor.extract(one, doc="https://example.org/one")
+    extractor.extract(two, doc="https://example.org/two")
+    kept = list(extractor._read_around)
+    assert kept and all(iri.startswith("https://example.org/two/") for iri in kept)
