@@ -110,7 +110,8 @@ class Cues:
             author_call=re.compile(f"(?:^|(?<=[。；;.，,:：]))\\s*(?i:{d['author_words']})\\s*(?i:{d['author_adverbs']})?\\s*"
                                    f"(?i:{d['operative_verbs']})(?![A-Za-z])"),
             passive_call=re.compile(d.get("passive_calls", "(?!)")),
-            operative_open=re.compile(f"\\s*(?i:{d['operative_verbs']})(?![A-Za-z])"),
+            # "ASEAN also encourages…", "集团再次呼吁…": an adverb may stand before the verb
+            operative_open=re.compile(f"\\s*(?:(?:{adverbs})\\s*)?(?i:{d['operative_verbs']})(?![A-Za-z])"),
             call_before=re.compile(
                 f"(?i:{d['call_verbs']})[\\s，,]*(?:{_LINKS})?\\s*(?:{_DETS})?\\s*(?:\\d{{4}}\\s*年?\\s*)?"
                 f"{_RELATIVE}\\s*(?:{_DETS})?\\s*$"),

@@ -473,3 +473,30 @@ def test_what_a_report_is_to_cover_makes_its_items_reports_only(extractor: Extra
         item("b", "为降低核武器系统战备状态所采取的措施。", 2, "1(b)")])], heading="透明度")
     by_path = {m.path: m for m in extractor.extract(p).measures}
     assert by_path["1(b)"].types == [MT + "transparency-and-reporting"]
+
+
+def test_more_leads_that_make_their_items_steps(extractor: Extractor) -> None:
+    zh = _zh([para(1, "核武器国家应在国家报告中以标准格式提供以下资料", [item("a", "核弹头的总数；", 1, "1(a)")]),
+              para(2, "我们呼吁国际社会加大对受影响地区的援助，具体做法包括：",
+                   [item("a", "资助医疗方案；", 1, "2(a)")]),
+              para(3, "审议大会应就第十条的适用形成共同理解，包括：", [item("a", "退出国仍须承担责任；", 1, "3(a)")])],
+             heading="建议")
+    by_path = {m.path: m for m in extractor.extract(zh).measures}
+    assert {"1", "1(a)", "2", "2(a)", "3(a)"} <= set(by_path)
+    assert keys(by_path["1"].addressees) == {"p5"}, "国家报告 is a national report, not all States"
+    en = _en([para(1, "The following understandings could usefully be reflected in the final document:", [
+                  item("a", "The Security Council should consider any notice of withdrawal at once.", 1, "1(a)")]),
+              para(2, "We propose that the Conference begin work on a binding instrument, which would:", [
+                  item("a", "prohibit the use of nuclear weapons against non-nuclear-weapon States.", 1, "2(a)")])])
+    by_path = {m.path: m for m in extractor.extract(en).measures}
+    assert {"1(a)", "2", "2(a)"} <= set(by_path)
+    assert keys(by_path["1(a)"].addressees) >= {"security-council"}
+
+
+def test_a_submitting_body_that_also_encourages_is_making_a_call() -> None:
+    ex = Extractor(Gazetteer.load(), load_lexicon())
+    p = paper("Working paper submitted by Thailand on behalf of the Association of Southeast Asian Nations",
+              paragraphs=[para(1, "ASEAN also encourages universities in the region to teach nuclear security.")],
+              sections=[Section(1, "Education", None, 5)], language="en")
+    (m,) = ex.extract(p).measures
+    assert "asean" not in keys(m.addressees)
