@@ -172,7 +172,8 @@ def cross(root: Path, split: str) -> dict:
     scheme = lexicon.measures
     gold = {p.name: g for p, g in load_split(root, split)}
     out: dict[str, dict] = {"measure_types": {}, "risk_types": {}}
-    for batch in sorted(set(of.values())):
+    # batches in their order ("10-…" after "9-…")
+    for batch in sorted(set(of.values()), key=lambda b: (int(b.split("-")[0]) if b.split("-")[0].isdigit() else 0, b)):
         model = fit([(s.context, s.gold) for s in data if of[s.paper] != batch and s.gold and s.context], scheme, {})
         rules, learned = Counts(), Counts()
         for s in (s for s in data if of[s.paper] == batch):

@@ -846,7 +846,7 @@ class Extractor:
             return True
         actors = self._actors(masked, found)
         for p in self.cues.call_pronoun.finditer(masked) if actors else ():
-            if any(m.end <= p.start() for m in actors):
+            if any(m.end <= p.start() for m in actors) and not self._reported(masked[:p.start()]):
                 return True  # "…recalls the statement of the nuclear-weapon States and urges them to…"
         for m in actors:
             before = masked[max(0, m.start - _REACH):m.start]

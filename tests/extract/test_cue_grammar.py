@@ -500,3 +500,19 @@ def test_a_submitting_body_that_also_encourages_is_making_a_call() -> None:
               sections=[Section(1, "Education", None, 5)], language="en")
     (m,) = ex.extract(p).measures
     assert "asean" not in keys(m.addressees)
+
+
+def test_a_lead_whose_step_shall_include_its_items_and_a_demand_are_steps(extractor: Extractor) -> None:
+    zh = _zh([para(1, "我们提议审议大会确认，缔约国将就受害者援助开展国际合作，这种合作应包括：", [
+        item("a", "提供医疗援助；", 1, "1(a)")])], heading="援助")
+    assert [m.path for m in extractor.extract(zh).measures] == ["1", "1(a)"]
+    en = _en([para(1, "The Group further demands that all States parties prohibit any nuclear transfer to States "
+                      "outside the Treaty.")], heading="Safeguards")
+    (m,) = extractor.extract(en).measures
+    assert keys(m.addressees) == {"all-states-parties"}
+
+
+def test_a_call_upon_them_in_an_action_plan_of_the_past_is_history(extractor: Extractor) -> None:
+    p = _zh([para(1, "2010 年审议大会通过的行动计划要求核武器国家加快进展，"
+                     "并在行动 21 中鼓励它们商定一种标准报告格式。")], heading="导言")
+    assert extractor.extract(p).measures == []
