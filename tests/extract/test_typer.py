@@ -184,3 +184,15 @@ def test_what_the_model_reads_around_each_step_is_kept_for_one_paper_only():
     extractor.extract(two, doc="https://example.org/two")
     kept = list(extractor._read_around)
     assert kept and all(iri.startswith("https://example.org/two/") for iri in kept)
+
+
+def test_a_paper_scored_at_once_gives_each_step_what_it_gets_alone(scheme):
+    """`read_all` (array operations over a paper's steps) and `vector` + `probabilities` (one step) agree."""
+    model = fit(TOY, scheme, {})
+    model.threshold = 0.0  # every class is given, so every probability is shown
+    model.max_types = len(model.classes)
+    steps = [c for c, _ in TOY] + [ctx(""), ctx("呼吁各国批准《全面禁止核试验条约》，并降低战备状态。")]
+    for step, read in zip(steps, model.read_all(steps, scheme), strict=True):
+        alone = model.probabilities(model.vector(features(step, scheme)))
+        for k, cls in enumerate(model.classes):
+            assert read.scores[MT + cls] == pytest.approx(alone[k], abs=1e-4), (step.own, cls)
