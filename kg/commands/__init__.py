@@ -54,6 +54,16 @@ def _remote_args(p: argparse.ArgumentParser) -> None:
     _credential_args(p)
 
 
+def _typing_models(p: argparse.ArgumentParser) -> None:
+    """The models `build` and `eval` type with: the shipped ones, a user's own, or none."""
+    p.add_argument("--model", default=None, metavar="FILE",
+                   help="the measure-type model (default: the one shipped, trained on bench/eval/dev; "
+                        "'none': the trigger phrases alone)")
+    p.add_argument("--risk-model", default=None, metavar="FILE",
+                   help="the risk-type model (default: the one shipped, trained on bench/eval/dev; "
+                        "'none': the risk phrases alone)")
+
+
 def _jobs(text: str) -> int:
     """`--jobs`: a count of processes, 0 meaning one per usable core."""
     try:
@@ -83,12 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=_jobs, default=1,
                    help="processes that read and extract papers (default: 1; 0: one per core); "
                         "the output is the same with any number")
-    p.add_argument("--model", default=None, metavar="FILE",
-                   help="the measure-type model (default: the one shipped, trained on bench/eval/dev; "
-                        "'none': the trigger phrases alone)")
-    p.add_argument("--risk-model", default=None, metavar="FILE",
-                   help="the risk-type model (default: the one shipped, trained on bench/eval/dev; "
-                        "'none': the risk phrases alone)")
+    _typing_models(p)
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, query page and linked data")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
@@ -182,12 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", type=Path, default=None,
                    help="replace (or add) the eval section of this Markdown file, e.g. bench/results.md")
     p.add_argument("--check", action="store_true", help="exit 1 when the held-out targets are not met")
-    p.add_argument("--model", default=None, metavar="FILE",
-                   help="the measure-type model (default: the one shipped, trained on bench/eval/dev; "
-                        "'none': the trigger phrases alone)")
-    p.add_argument("--risk-model", default=None, metavar="FILE",
-                   help="the risk-type model (default: the one shipped, trained on bench/eval/dev; "
-                        "'none': the risk phrases alone)")
+    _typing_models(p)
 
     p = sub.add_parser("train", help="fit the measure-type and risk-type models on annotated papers (bench/eval/dev)")
     p.add_argument("--set", type=Path, default=DEFAULT_EVAL_SET,
